@@ -1,0 +1,84 @@
+"""polyaxon-helper-compat: the whole ``polyaxon_helper`` surface on modern Python.
+
+``from polyaxon_helper_compat import send_metrics`` (or, unchanged, ``from polyaxon_helper import
+send_metrics``) works on Python 3.9-3.13 in every context:
+
+- in a Polyaxon v0 cluster (``POLYAXON_IS_MANAGED``/``POLYAXON_IN_CLUSTER``) getters return exactly what
+  polyaxon-helper 0.5.0 returns and metrics are sent to the v0 API as it sent them;
+- outside any cluster the run is recorded in a local run store (see the README), where the original raised;
+- with ``POLYAXON_NO_OP=true`` every getter returns ``None`` and nothing is sent or written.
+
+``experiment`` is the module's default ``Experiment`` (a module attribute served by ``__getattr__``). In a
+v0 cluster it is created at import, as polyaxon-helper 0.5.0 did (which sends the run environment);
+elsewhere on first access. Unlike the original it is never ``None``: outside a cluster it records locally.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from polyaxon_helper_compat import _settings
+from polyaxon_helper_compat._getters import (
+    get_cluster_def,
+    get_data_paths,
+    get_experiment_info,
+    get_job_info,
+    get_log_level,
+    get_outputs_path,
+    get_outputs_refs_paths,
+    get_params,
+    get_task_info,
+    get_tf_config,
+)
+
+__all__ = [
+    "experiment",
+    "get_cluster_def",
+    "get_data_paths",
+    "get_declarations",
+    "get_experiment_info",
+    "get_job_info",
+    "get_log_level",
+    "get_outputs_path",
+    "get_outputs_refs_paths",
+    "get_params",
+    "get_task_info",
+    "get_tf_config",
+    "send_metrics",
+]
+
+_experiment: Any = None
+
+
+def get_declarations() -> dict[str, Any] | None:
+    """Return the experiment's declarations/params; same as :func:`get_params` (polyaxon-helper 0.5.0)."""
+    return get_params()
+
+
+def send_metrics(**metrics: Any) -> None:
+    """Record one row of metrics, e.g. ``send_metrics(loss=0.1, accuracy=0.9)``.
+
+    Matches polyaxon-helper 0.5.0 ``send_metrics`` (``experiment.log_metrics(**metrics)``): in a v0
+    cluster the row is queued and sent in batches by a background thread; outside a cluster it is appended
+    to the local run's ``metrics.jsonl``; under no-op it is ignored. Returns ``None``; raises ``TypeError``
+    naming a metric whose value is not a number; never raises for delivery problems.
+    """
+    _default_experiment().log_metrics(**metrics)
+
+
+def _default_experiment() -> Any:
+    global _experiment
+    if _experiment is None:
+        from polyaxon_helper_compat.tracking import Experiment
+
+        _experiment = Experiment()
+    return _experiment
+
+
+def __getattr__(name: str) -> Any:
+    if name == "experiment":
+        return _default_experiment()
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))
+
+
+if _settings.get_context().kind == _settings.V0:
+    _default_experiment()

@@ -1,0 +1,151 @@
+"""Context getters shared by the helper surface and the ``tracking`` module.
+
+In a v0 cluster context each getter returns exactly what polyaxon-client 0.5.0's ``tracking/paths.py``
+and ``Experiment``/``Job`` static methods return for the same environment (JSON-decoded variables,
+``None`` when unset, the original's message on stdout and ``None`` for invalid JSON). Under
+``POLYAXON_NO_OP`` every getter returns ``None``. Outside any cluster the original raised
+``PolyaxonClientException('This experiment/job is not managed by Polyaxon.')``; we return ``None``,
+except :func:`get_outputs_path`, which returns the local run's outputs folder (created).
+"""
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from polyaxon_helper_compat import _settings
+
+__all__ = [
+    "get_base_outputs_path",
+    "get_cluster_def",
+    "get_data_paths",
+    "get_experiment_info",
+    "get_job_info",
+    "get_log_level",
+    "get_outputs_path",
+    "get_outputs_refs_paths",
+    "get_params",
+    "get_task_info",
+    "get_tf_config",
+]
+
+
+def _in_cluster() -> bool:
+    return _settings.get_context().kind == _settings.V0
+
+
+def _json_getter(name: str, what: str) -> Any:
+    if not _in_cluster():
+        return None
+    return _settings.read_json_env(name, what)
+
+
+def get_cluster_def() -> dict[str, list[str]] | None:
+    """Return the cluster definition ``{"master": [...], "worker": [...], "ps": [...]}`` (``POLYAXON_CLUSTER``).
+
+    Matches polyaxon-client 0.5.0 ``Experiment.get_cluster_def``; ``None`` when unset or outside a cluster.
+    """
+    return _json_getter("POLYAXON_CLUSTER", "cluster definition")  # type: ignore[no-any-return]
+
+
+def get_task_info() -> dict[str, Any] | None:
+    """Return this task's ``{"type": str, "index": int}`` (``POLYAXON_TASK_INFO``), or ``None``.
+
+    Matches polyaxon-client 0.5.0 ``Experiment.get_task_info``.
+    """
+    return _json_getter("POLYAXON_TASK_INFO", "task info")  # type: ignore[no-any-return]
+
+
+def get_experiment_info() -> dict[str, Any] | None:
+    """Return ``POLYAXON_EXPERIMENT_INFO`` decoded (project_name, experiment_name, uuids, group), or ``None``.
+
+    Matches polyaxon-client 0.5.0 ``Experiment.get_experiment_info``.
+    """
+    return _json_getter("POLYAXON_EXPERIMENT_INFO", "experiment info")  # type: ignore[no-any-return]
+
+
+def get_job_info() -> dict[str, Any] | None:
+    """Return ``POLYAXON_JOB_INFO`` decoded (project_name, job_name, uuids, role, type, app), or ``None``.
+
+    Matches polyaxon-client 0.5.0 ``Job.get_job_info``.
+    """
+    return _json_getter("POLYAXON_JOB_INFO", "job info")  # type: ignore[no-any-return]
+
+
+def get_params() -> dict[str, Any] | None:
+    """Return the experiment's params/declarations (``POLYAXON_PARAMS`` decoded), or ``None``.
+
+    Matches polyaxon-client 0.5.0 ``Experiment.get_params`` (polyaxon-helper ``get_params`` and
+    ``get_declarations``).
+    """
+    return _json_getter("POLYAXON_PARAMS", "params")  # type: ignore[no-any-return]
+
+
+def get_data_paths() -> dict[str, str] | None:
+    """Return the mounted data paths ``{"data1": "/data/1", ...}`` (``POLYAXON_RUN_DATA_PATHS``), or ``None``.
+
+    Matches polyaxon-client 0.5.0 ``tracking.paths.get_data_paths``.
+    """
+    return _json_getter("POLYAXON_RUN_DATA_PATHS", "data paths")  # type: ignore[no-any-return]
+
+
+def get_outputs_refs_paths() -> dict[str, list[str]] | None:
+    """Return the referenced outputs ``{"jobs": [...], "experiments": [...]}`` (``POLYAXON_REFS_OUTPUTS_PATHS``).
+
+    Matches polyaxon-client 0.5.0 ``tracking.paths.get_outputs_refs_paths``; ``None`` when unset.
+    """
+    return _json_getter("POLYAXON_REFS_OUTPUTS_PATHS", "outputs refs paths")  # type: ignore[no-any-return]
+
+
+def get_log_level() -> str | None:
+    """Return ``POLYAXON_LOG_LEVEL`` (a string such as ``"INFO"``) in a cluster, else ``None``.
+
+    Matches polyaxon-client 0.5.0 ``tracking.paths.get_log_level``.
+    """
+    if not _in_cluster():
+        return None
+    return os.environ.get("POLYAXON_LOG_LEVEL")
+
+
+def get_base_outputs_path() -> str | None:
+    """Return ``POLYAXON_BASE_OUTPUTS_PATH`` or ``None`` (polyaxon-client 0.5.0, read in every context but no-op)."""
+    if _settings.get_context().kind == _settings.NO_OP:
+        return None
+    return os.environ.get("POLYAXON_BASE_OUTPUTS_PATH")
+
+
+def get_outputs_path() -> str | None:
+    """Return the run's outputs path.
+
+    In a v0 cluster: ``POLYAXON_RUN_OUTPUTS_PATH`` as is (``None`` when unset), as polyaxon-client 0.5.0.
+    Outside a cluster: the local run's ``outputs/`` folder (an absolute path, created on first call).
+    Under no-op: ``None``.
+    """
+    ctx = _settings.get_context()
+    if ctx.kind == _settings.V0:
+        return os.environ.get("POLYAXON_RUN_OUTPUTS_PATH")
+    if ctx.kind == _settings.NO_OP:
+        return None
+    from polyaxon_helper_compat import _run
+
+    return _run.get_backend().outputs_path()
+
+
+def get_tf_config(envvar: str | None = "TF_CONFIG") -> dict[str, Any] | None:
+    """Return ``{"cluster": ..., "task": ..., "model_dir": outputs path, "environment": "cloud"}``.
+
+    Matches polyaxon-client 0.5.0 ``Experiment.get_tf_config``: in a cluster, when ``envvar`` is truthy the
+    result is also exported as JSON in ``os.environ[envvar]``. Outside a cluster and under no-op it returns
+    ``None`` and exports nothing (a ``TF_CONFIG`` without a cluster would mislead TensorFlow).
+    """
+    if not _in_cluster():
+        return None
+    tf_config = {
+        "cluster": get_cluster_def(),
+        "task": get_task_info(),
+        "model_dir": get_outputs_path(),
+        "environment": "cloud",
+    }
+    if envvar:
+        os.environ[envvar] = json.dumps(tf_config)
+    return tf_config

@@ -1,0 +1,155 @@
+"""The process's run: one backend per process, chosen from the context.
+
+A training process is one run, as it is in a Polyaxon cluster: the helper functions, the module-level
+``tracking`` functions and every ``Experiment()`` created without an explicit project share it, so that a
+script's metrics and its outputs land in the same place. The backend is created on first use, except in a
+v0 cluster where ``polyaxon_helper_compat`` creates it at import, as polyaxon-helper 0.5.0 did.
+"""
+from __future__ import annotations
+
+import atexit
+import os
+import sys
+import threading
+from types import TracebackType
+
+
+from polyaxon_helper_compat import _settings
+from polyaxon_helper_compat.backends.base import Backend
+
+__all__ = ["experiment_path", "get_backend", "reset"]
+
+_backend: Backend | None = None
+_lock = threading.RLock()
+_run_env_sent = False
+
+
+def experiment_path() -> tuple[str, str, str] | None:
+    """Return ``(username, project_name, experiment_id)`` from ``POLYAXON_EXPERIMENT_INFO``, or ``None``.
+
+    Matches polyaxon-client 0.5.0: ``project_name`` ``"alice.mnist"`` -> ``("alice", "mnist")``, the id is
+    the last dot-separated part of ``experiment_name`` (``"alice.mnist.7"`` -> ``"7"``).
+    """
+    info = _settings.read_json_env("POLYAXON_EXPERIMENT_INFO", "experiment info")
+    try:
+        username, project = info["project_name"].split(".", 1)
+        return username, project, str(info["experiment_name"]).split(".")[-1]
+    except (TypeError, KeyError, ValueError, AttributeError):
+        return None
+
+
+def _http_v0_backend() -> Backend | None:
+    from polyaxon_helper_compat.backends.http_v0 import HttpV0Backend
+
+    path = experiment_path()
+    if path is None:
+        return None
+    env = os.environ
+    host = env.get("POLYAXON_API_HTTP_HOST")
+    if not host:  # polyaxon-client 0.5.0 api_config.py prints the same line
+        print("Could get api host info, please make sure this is running inside a polyaxon job.")
+    headers: dict[str, str] = {}
+    internal = env.get("POLYAXON_INTERNAL_HEADER"), env.get("POLYAXON_INTERNAL_HEADER_SERVICE")
+    token = env.get("POLYAXON_SECRET_USER_TOKEN")
+    if internal[0] and internal[1]:
+        headers[internal[0]] = internal[1]
+        token = token or env.get("POLYAXON_SECRET_INTERNAL_TOKEN")
+    if token:
+        headers["Authorization"] = "%s %s" % (env.get("POLYAXON_AUTHENTICATION_TYPE") or "Token", token)
+    return HttpV0Backend(host, *path, headers=headers, interval=_number("POLYAXON_INTERVAL", 1.0),
+                         heartbeat_interval=_number("HEALTH_CHECK_INTERVAL", 60.0),
+                         flush_timeout=_number("POLYAXON_COMPAT_FLUSH_TIMEOUT", _number("POLYAXON_TIMEOUT", 20.0)))
+
+
+def _number(name: str, default: float) -> float:
+    try:
+        return float(os.environ.get(name) or default)
+    except ValueError:
+        print("polyaxon-helper-compat: ignoring %s=%r: not a number" % (name, os.environ[name]), file=sys.stderr)
+        return default
+
+
+def _local_backend() -> Backend:
+    from polyaxon_helper_compat.backends.local import LocalBackend
+
+    backend = LocalBackend()
+    backend.log_status("running")
+    _watch_exit(backend)
+    return backend
+
+
+def _watch_exit(backend: Backend) -> None:
+    """Mark the run failed on an uncaught exception and succeeded at a normal exit (as polyaxon-client's
+    ``BaseTracker._start``), chaining to the ``sys.excepthook`` in place instead of replacing it."""
+    state = {"failed": False}
+    previous = sys.excepthook
+
+    def excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if not state["failed"]:
+            state["failed"] = True
+            try:
+                backend.log_status("failed", message="Type: %s, Value: %s" % (exc_type, exc))
+            except Exception:  # tracking never hides the user's traceback
+                pass
+        previous(exc_type, exc, tb)
+
+    def at_exit() -> None:
+        if not state["failed"]:
+            backend.log_status("succeeded")
+
+    sys.excepthook = excepthook
+    atexit.register(at_exit)
+
+
+def get_backend() -> Backend:
+    """Return the process's backend, creating it on first call (thread-safe)."""
+    global _backend
+    if _backend is None:
+        with _lock:
+            if _backend is None:
+                _backend = _create()
+    return _backend
+
+
+def _create() -> Backend:
+    ctx = _settings.get_context()
+    if ctx.backend == "no-op":
+        from polyaxon_helper_compat.backends.noop import NoOpBackend
+
+        return NoOpBackend()
+    if ctx.backend == "http-v0":
+        backend = _http_v0_backend()
+        if backend is not None:
+            return backend
+        print("polyaxon-helper-compat: POLYAXON_EXPERIMENT_INFO is missing or invalid; "
+              "recording locally instead of sending to the Polyaxon API", file=sys.stderr)
+    return _local_backend()
+
+
+def send_run_env_once() -> None:
+    """Send the ``run_env`` patch once per process (the helper and ``Experiment()`` share one run)."""
+    global _run_env_sent
+    with _lock:
+        if _run_env_sent:
+            return
+        _run_env_sent = True
+    from polyaxon_helper_compat._env import get_run_env
+
+    get_backend().update({"run_env": get_run_env()})
+
+
+def set_backend(backend: Backend | None) -> Backend | None:
+    """Replace the process's backend (tests, or a caller that builds its own); returns the previous one."""
+    global _backend, _run_env_sent
+    with _lock:
+        previous, _backend = _backend, backend
+        _run_env_sent = False
+    return previous
+
+
+def reset() -> None:
+    """Forget the backend and the cached context (tests change the environment between cases)."""
+    set_backend(None)
+    _settings.reset_context()
+
+

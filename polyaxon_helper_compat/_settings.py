@@ -1,0 +1,116 @@
+"""Reading the process environment: booleans, JSON values, and which Polyaxon context we run in.
+
+The context is read from environment variables only, never guessed from the network (DESIGN.md,
+"Context"). Names and parsing follow polyaxon-client 0.5.0 ``settings.py`` (booleans through
+``distutils.util.strtobool``), except that an unparsable boolean does not crash the import as it did
+there (rhea raised ``RheaError``): it counts as false and one warning line goes to stderr.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+__all__ = ["Context", "get_bool", "get_context", "read_json_env", "reset_context"]
+
+_TRUE = {"y", "yes", "t", "true", "on", "1"}
+_FALSE = {"n", "no", "f", "false", "off", "0"}
+
+#: Context kinds, in the order they are detected.
+NO_OP = "no-op"
+V0 = "v0"  # polyaxon-client era (v0.2+): POLYAXON_IS_MANAGED / POLYAXON_IN_CLUSTER
+OUTSIDE = "outside"
+
+#: Backend names accepted by POLYAXON_COMPAT_BACKEND.
+BACKENDS = ("http-v0", "local", "no-op")
+
+
+def get_bool(name: str, environ: Mapping[str, str] | None = None) -> bool:
+    """Return the boolean value of environment variable ``name`` (unset or empty -> ``False``).
+
+    Accepts what ``strtobool`` accepts (``true/false``, ``1/0``, ``yes/no``, ``on/off``, ``t/f``, ``y/n``,
+    any case). Any other value prints one warning naming the variable on stderr and counts as ``False``.
+    """
+    env = os.environ if environ is None else environ
+    raw = env.get(name, "").strip().lower()
+    if not raw or raw in _FALSE:
+        return False
+    if raw in _TRUE:
+        return True
+    print(
+        "polyaxon-helper-compat: ignoring %s=%r: not a boolean (use true/false or 1/0)" % (name, env[name]),
+        file=sys.stderr,
+    )
+    return False
+
+
+def read_json_env(name: str, what: str) -> Any:
+    """Return ``json.loads`` of environment variable ``name``, ``None`` when it is unset or empty.
+
+    When the value is not valid JSON, print the same message polyaxon-client 0.5.0 prints on stdout
+    (``'Could get <what>, please make sure this is running inside a polyaxon job.'``) and return ``None``.
+    """
+    value = os.environ.get(name)
+    if not value:
+        return None
+    try:
+        return json.loads(value)
+    except ValueError:
+        print("Could get %s, please make sure this is running inside a polyaxon job." % what)
+        return None
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where this process runs.
+
+    ``kind`` is one of ``"no-op"``, ``"v0"`` or ``"outside"``; ``backend`` is the backend chosen for it
+    (``"no-op"``, ``"http-v0"`` or ``"local"``), possibly forced by ``POLYAXON_COMPAT_BACKEND``.
+    ``is_managed`` mirrors polyaxon-client's ``settings.IS_MANAGED``.
+    """
+
+    kind: str
+    backend: str
+    is_managed: bool
+
+
+_context: Context | None = None
+
+
+def _detect() -> Context:
+    no_op = get_bool("POLYAXON_NO_OP")
+    is_managed = get_bool("POLYAXON_IS_MANAGED")
+    in_cluster = get_bool("POLYAXON_IN_CLUSTER")
+    if no_op:
+        kind, backend = NO_OP, "no-op"
+    elif is_managed or in_cluster:
+        kind, backend = V0, "http-v0" if is_managed else "local"
+    else:
+        kind, backend = OUTSIDE, "local"
+    forced = os.environ.get("POLYAXON_COMPAT_BACKEND", "").strip().lower()
+    if forced:
+        if forced in BACKENDS:
+            backend = forced
+        else:
+            print(
+                "polyaxon-helper-compat: ignoring POLYAXON_COMPAT_BACKEND=%r (expected one of %s)"
+                % (forced, ", ".join(BACKENDS)),
+                file=sys.stderr,
+            )
+    return Context(kind=kind, backend=backend, is_managed=is_managed)
+
+
+def get_context() -> Context:
+    """Return the process's :class:`Context`, read from the environment once and cached."""
+    global _context
+    if _context is None:
+        _context = _detect()
+    return _context
+
+
+def reset_context() -> None:
+    """Forget the cached context (tests change the environment between cases)."""
+    global _context
+    _context = None

@@ -1,0 +1,53 @@
+"""The interface every tracking backend implements.
+
+The operations mirror what polyaxon-client 0.5/0.6 sends for an experiment: ``update`` is the
+``PATCH .../experiments/{id}/`` of name, description, tags, params, data refs and run env (with
+``merge: True`` unless reset); ``log_metrics`` one metric row; ``log_status`` a status; artifacts are files
+copied into the outputs. Backends never raise into user code for transport problems: they report and
+keep what they could not deliver (see each backend).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["Backend"]
+
+
+class Backend:
+    """Base class: one method per operation, plus ``flush``/``close``; usable as a context manager.
+
+    Subclasses override what they support; the defaults do nothing (the no-op behaviour).
+    """
+
+    #: Backend name as used by ``POLYAXON_COMPAT_BACKEND``.
+    name = "base"
+
+    def update(self, patch: dict[str, Any]) -> None:
+        """Apply a run update ``patch`` (a JSON-able dict as polyaxon-client's ``_update`` builds it)."""
+
+    def log_metrics(self, values: dict[str, Any], created_at: str) -> None:
+        """Record one metric row: ``values`` (name -> number, already validated) at ``created_at``
+        (``str(datetime.now(timezone.utc))``, e.g. ``"2026-11-30 10:02:13.427581+00:00"``)."""
+
+    def log_status(self, status: str, message: str | None = None, traceback: str | None = None) -> None:
+        """Record a status change (``"running"``, ``"succeeded"``, ``"failed"``, ``"stopped"``)."""
+
+    def log_artifact(self, path: str) -> None:
+        """Keep a copy of file ``path`` with the run's outputs."""
+
+    def outputs_path(self) -> str | None:
+        """Return the run's outputs folder, or ``None`` when the backend has none."""
+        return None
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Deliver everything queued within ``timeout`` seconds; ``True`` when nothing is left."""
+        return True
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Flush within ``timeout`` seconds and release resources; what is left is reported, not dropped."""
+
+    def __enter__(self) -> Backend:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
