@@ -69,7 +69,8 @@ def get_job_info() -> dict[str, Any] | None:
 
     Matches polyaxon-client 0.5.0 ``Job.get_job_info``.
     """
-    return _json_getter("POLYAXON_JOB_INFO", "job info")  # type: ignore[no-any-return]
+    # "experiment info" (sic): polyaxon-client 0.5.0 prints that message for POLYAXON_JOB_INFO too.
+    return _json_getter("POLYAXON_JOB_INFO", "experiment info")  # type: ignore[no-any-return]
 
 
 def get_params() -> dict[str, Any] | None:

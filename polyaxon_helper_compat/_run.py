@@ -17,7 +17,7 @@ from types import TracebackType
 from polyaxon_helper_compat import _settings
 from polyaxon_helper_compat.backends.base import Backend
 
-__all__ = ["experiment_path", "get_backend", "reset"]
+__all__ = ["experiment_path", "get_backend", "reset", "send_run_env_once", "set_backend"]
 
 _backend: Backend | None = None
 _lock = threading.RLock()
@@ -95,7 +95,10 @@ def _watch_exit(backend: Backend) -> None:
 
     def at_exit() -> None:
         if not state["failed"]:
-            backend.log_status("succeeded")
+            try:
+                backend.log_status("succeeded")
+            except OSError as exc:  # e.g. the run folder was removed while the script ran
+                print("polyaxon-helper-compat: could not record the final status: %s" % exc, file=sys.stderr)
 
     sys.excepthook = excepthook
     atexit.register(at_exit)

@@ -27,12 +27,14 @@ class BatchWorker:
         handler: called with a non-empty ``list`` of items, in arrival order, on the worker thread.
         interval: seconds between two drains when fewer than ``max_batch`` items wait.
         max_batch: number of waiting items that wakes the worker early.
+        tick: called on the worker thread after every wake-up, items or not (e.g. to send heartbeats).
     """
 
     def __init__(self, name: str, handler: Callable[[list[Any]], None], interval: float = 1.0,
-                 max_batch: int = 200) -> None:
+                 max_batch: int = 200, tick: Callable[[], None] | None = None) -> None:
         self._name = name
         self._handler = handler
+        self._tick = tick
         self._interval = interval
         self._max_batch = max_batch
         self._items: deque[Any] = deque()
@@ -83,6 +85,11 @@ class BatchWorker:
                 self._idle.notify_all()
             if self._stopping and not self._items:
                 return
+            if self._tick is not None:
+                try:
+                    self._tick()
+                except Exception:
+                    logger.exception("polyaxon-helper-compat: worker %s tick failed", self._name)
 
     def pending(self) -> int:
         """Return the number of items queued and not yet handed to the handler."""

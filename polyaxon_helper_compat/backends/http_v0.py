@@ -77,7 +77,8 @@ class HttpV0Backend(Backend):
         self._spool_path: str | None = None
         self._closed = False
         self.undelivered_rows = 0
-        self._worker = BatchWorker("polyaxon-compat-http", self._handle, interval=interval, max_batch=MAX_ROWS)
+        self._worker = BatchWorker("polyaxon-compat-http", self._handle, interval=interval, max_batch=MAX_ROWS,
+                                  tick=self._heartbeat)
         atexit.register(self.close)
 
     # -- operations (called from user code: only queue) -------------------------------------------
@@ -128,6 +129,9 @@ class HttpV0Backend(Backend):
                 self._send("POST" if method == "ROWS" else method, url, body)
             except DeliveryError as exc:
                 self._spool([(method, url, body)], str(exc))
+
+    def _heartbeat(self) -> None:
+        """Send ``POST .../_heartbeat/`` every ``heartbeat_interval`` seconds (polyaxon-client ``health_checks``)."""
         if self._heartbeat_interval and time.monotonic() - self._last_heartbeat >= self._heartbeat_interval:
             self._last_heartbeat = time.monotonic()
             try:

@@ -1,0 +1,170 @@
+"""Getters in each context: v0 cluster (values and invalid JSON as polyaxon-client 0.5.0), outside, no-op."""
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+import polyaxon_helper_compat as compat
+from polyaxon_helper_compat import _run, _settings
+
+V0 = {
+    "POLYAXON_IN_CLUSTER": "true",
+    "POLYAXON_CLUSTER": '{"master": ["m0:2000"], "worker": ["w1:2000"]}',
+    "POLYAXON_TASK_INFO": '{"type": "worker", "index": 1}',
+    "POLYAXON_EXPERIMENT_INFO": '{"project_name": "bob.p", "experiment_name": "bob.p.3"}',
+    "POLYAXON_JOB_INFO": '{"job_name": "bob.p.jobs.2"}',
+    "POLYAXON_PARAMS": '{"lr": 0.1}',
+    "POLYAXON_RUN_DATA_PATHS": '{"data1": "/data/1"}',
+    "POLYAXON_REFS_OUTPUTS_PATHS": '{"jobs": ["bob/p/jobs/1"]}',
+    "POLYAXON_RUN_OUTPUTS_PATH": "/outputs/bob/p/3",
+    "POLYAXON_LOG_LEVEL": "WARNING",
+}
+
+
+def set_env(monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> None:
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    _run.reset()
+
+
+@pytest.mark.parametrize(
+    ("getter", "expected"),
+    [
+        pytest.param("get_cluster_def", {"master": ["m0:2000"], "worker": ["w1:2000"]}, id="cluster"),
+        pytest.param("get_task_info", {"type": "worker", "index": 1}, id="task"),
+        pytest.param("get_experiment_info", {"project_name": "bob.p", "experiment_name": "bob.p.3"}, id="info"),
+        pytest.param("get_job_info", {"job_name": "bob.p.jobs.2"}, id="job"),
+        pytest.param("get_params", {"lr": 0.1}, id="params"),
+        pytest.param("get_declarations", {"lr": 0.1}, id="declarations"),
+        pytest.param("get_data_paths", {"data1": "/data/1"}, id="data paths"),
+        pytest.param("get_outputs_refs_paths", {"jobs": ["bob/p/jobs/1"]}, id="refs"),
+        pytest.param("get_outputs_path", "/outputs/bob/p/3", id="outputs"),
+        pytest.param("get_log_level", "WARNING", id="log level"),
+    ],
+)
+def test_v0_cluster_values(clean_env, monkeypatch, getter, expected):
+    set_env(monkeypatch, V0)
+    assert getattr(compat, getter)() == expected
+
+
+# (variable, getter, the message polyaxon-client 0.5.0 prints on stdout for invalid JSON)
+INVALID = [
+    ("POLYAXON_CLUSTER", "get_cluster_def", "cluster definition"),
+    ("POLYAXON_TASK_INFO", "get_task_info", "task info"),
+    ("POLYAXON_EXPERIMENT_INFO", "get_experiment_info", "experiment info"),
+    ("POLYAXON_JOB_INFO", "get_job_info", "experiment info"),  # sic, as the original
+    ("POLYAXON_PARAMS", "get_params", "params"),
+    ("POLYAXON_RUN_DATA_PATHS", "get_data_paths", "data paths"),
+    ("POLYAXON_REFS_OUTPUTS_PATHS", "get_outputs_refs_paths", "outputs refs paths"),
+]
+
+
+@pytest.mark.parametrize(("var", "getter", "what"), INVALID, ids=[i[1] for i in INVALID])
+def test_invalid_json_prints_original_message_and_returns_none(clean_env, monkeypatch, capsys, var, getter, what):
+    set_env(monkeypatch, {**V0, var: "{not json"})
+    assert getattr(compat, getter)() is None
+    out = capsys.readouterr()
+    assert out.out == "Could get %s, please make sure this is running inside a polyaxon job.\n" % what
+    assert out.err == ""
+
+
+@pytest.mark.parametrize("var", ["POLYAXON_CLUSTER", "POLYAXON_PARAMS", "POLYAXON_RUN_DATA_PATHS"])
+def test_unset_or_empty_variable_is_none_without_message(clean_env, monkeypatch, capsys, var):
+    set_env(monkeypatch, {**V0, var: ""})
+    getter = {"POLYAXON_CLUSTER": compat.get_cluster_def, "POLYAXON_PARAMS": compat.get_params,
+              "POLYAXON_RUN_DATA_PATHS": compat.get_data_paths}[var]
+    assert getter() is None
+    assert capsys.readouterr().out == ""
+
+
+def test_tf_config_in_cluster_is_exported(clean_env, monkeypatch):
+    set_env(monkeypatch, V0)
+    expected = {"cluster": {"master": ["m0:2000"], "worker": ["w1:2000"]}, "task": {"type": "worker", "index": 1},
+                "model_dir": "/outputs/bob/p/3", "environment": "cloud"}
+    assert compat.get_tf_config() == expected
+    assert json.loads(os.environ["TF_CONFIG"]) == expected
+    assert compat.get_tf_config("MY_TF") == expected
+    assert json.loads(os.environ["MY_TF"]) == expected
+
+
+def test_tf_config_envvar_none_exports_nothing(clean_env, monkeypatch):
+    set_env(monkeypatch, V0)
+    assert compat.get_tf_config(None)["environment"] == "cloud"
+    assert "TF_CONFIG" not in os.environ
+
+
+GETTERS = ["get_cluster_def", "get_task_info", "get_experiment_info", "get_job_info", "get_params",
+           "get_declarations", "get_data_paths", "get_outputs_refs_paths", "get_log_level", "get_tf_config"]
+
+
+@pytest.mark.parametrize("getter", GETTERS)
+def test_outside_cluster_getters_return_none(clean_env, getter, capsys):
+    assert getattr(compat, getter)() is None
+    assert "TF_CONFIG" not in os.environ
+    assert capsys.readouterr().out == ""
+
+
+def test_outside_cluster_outputs_path_is_the_local_run_outputs(clean_env, capsys):
+    path = compat.get_outputs_path()
+    assert os.path.isdir(path)
+    assert path.startswith(str(clean_env / ".polyaxon-compat" / "runs"))
+    assert path.endswith(os.sep + "outputs")
+    assert compat.get_outputs_path() == path  # one run per process
+    err = capsys.readouterr().err
+    assert err == "polyaxon-helper-compat: recording this run locally in %s\n" % os.path.dirname(path)
+
+
+def test_runs_dir_can_be_overridden(clean_env, monkeypatch, tmp_path):
+    set_env(monkeypatch, {"POLYAXON_COMPAT_RUNS_DIR": str(tmp_path / "elsewhere")})
+    assert compat.get_outputs_path().startswith(str(tmp_path / "elsewhere") + os.sep)
+
+
+@pytest.mark.parametrize("value", ["true", "1", "TRUE", "yes", "on"])
+def test_no_op_getters_and_metrics(clean_env, monkeypatch, value):
+    set_env(monkeypatch, {**V0, "POLYAXON_NO_OP": value})
+    for getter in GETTERS + ["get_outputs_path"]:
+        assert getattr(compat, getter)() is None, getter
+    compat.send_metrics(loss=1.0)
+    compat.send_metrics(loss="not checked under no-op")  # the original ignored the call entirely
+    assert "TF_CONFIG" not in os.environ
+    assert not (clean_env / ".polyaxon-compat").exists()
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected", "warns"),
+    [("true", True, False), ("1", True, False), ("Yes", True, False), ("t", True, False),
+     ("false", False, False), ("0", False, False), ("off", False, False), ("", False, False),
+     ("maybe", False, True), ("2", False, True)],
+)
+def test_booleans_like_strtobool_and_bad_values_warn(monkeypatch, capsys, raw, expected, warns):
+    monkeypatch.setenv("POLYAXON_X", raw)
+    assert _settings.get_bool("POLYAXON_X") is expected
+    err = capsys.readouterr().err
+    assert (err == "polyaxon-helper-compat: ignoring POLYAXON_X=%r: not a boolean (use true/false or 1/0)\n"
+            % raw) if warns else err == ""
+
+
+@pytest.mark.parametrize(
+    ("env", "kind", "backend"),
+    [
+        ({}, "outside", "local"),
+        ({"POLYAXON_NO_OP": "1"}, "no-op", "no-op"),
+        ({"POLYAXON_IS_MANAGED": "true"}, "v0", "http-v0"),
+        ({"POLYAXON_IN_CLUSTER": "true"}, "v0", "local"),
+        ({"POLYAXON_IS_MANAGED": "true", "POLYAXON_NO_OP": "true"}, "no-op", "no-op"),
+        ({"POLYAXON_IS_MANAGED": "true", "POLYAXON_COMPAT_BACKEND": "local"}, "v0", "local"),
+        ({"POLYAXON_COMPAT_BACKEND": "no-op"}, "outside", "no-op"),
+    ],
+)
+def test_context_detection(clean_env, monkeypatch, env, kind, backend):
+    set_env(monkeypatch, env)
+    ctx = _settings.get_context()
+    assert (ctx.kind, ctx.backend) == (kind, backend)
+
+
+def test_unknown_forced_backend_is_reported_and_ignored(clean_env, monkeypatch, capsys):
+    set_env(monkeypatch, {"POLYAXON_COMPAT_BACKEND": "carrier-pigeon"})
+    assert _settings.get_context().backend == "local"
+    assert "ignoring POLYAXON_COMPAT_BACKEND='carrier-pigeon'" in capsys.readouterr().err
