@@ -1,0 +1,79 @@
+"""Shared fixtures for the ``plx-migrate`` tests: a fake stage runner and a CLI runner in a temp folder."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from click.testing import CliRunner, Result
+
+from codemods._api import Change, ManualSite, StageResult
+from polyaxon_helper_compat import cli
+
+
+@dataclass
+class FakeStage:
+    """Stands in for ``codemods._api.run_stage`` with rules simple enough to predict byte for byte.
+
+    * every ``old_api`` becomes ``new_api`` (one :class:`Change` per line containing it);
+    * ``EURO`` becomes ``\u20ac`` when something else changed (to make Latin-1 encoding fail);
+    * a line starting with ``print "`` is a parse error ``"<line>: print statement"``;
+    * ``manual_call(`` is a manual-attention site at its column;
+    * ``BREAK_OUTPUT`` makes the new code not compile; ``RAISE`` raises ``RuntimeError("boom")``.
+    """
+
+    calls: list[tuple[str, str]] = field(default_factory=list)
+
+    def __call__(self, source: str, stage: str, *, path: str = "<string>") -> StageResult:
+        self.calls.append((path, stage))
+        if "RAISE" in source:
+            raise RuntimeError("boom")
+        lines = source.splitlines()
+        for number, line in enumerate(lines, 1):
+            if line.startswith('print "'):
+                return StageResult(code=source, error=f"{number}: print statement")
+        changes = [
+            Change(line=number, old=line.strip(), new=line.replace("old_api", "new_api").strip(), codemod="fake-rename")
+            for number, line in enumerate(lines, 1)
+            if "old_api" in line
+        ]
+        manual = [
+            ManualSite(line=number, column=m.start(), code=line.strip(), reason="needs a human", codemod="fake-manual")
+            for number, line in enumerate(lines, 1)
+            for m in re.finditer(r"manual_call\(", line)
+        ]
+        code = source.replace("old_api", "new_api")
+        if code != source:
+            code = code.replace("EURO", "\u20ac")
+            if "BREAK_OUTPUT" in source:
+                code += "\n)(\n"
+        return StageResult(code=code, changed=code != source, changes=changes, manual=manual)
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> FakeStage:
+    """Replace the codemods' ``run_stage`` inside the CLI with a :class:`FakeStage` and return it."""
+    stage = FakeStage()
+    monkeypatch.setattr(cli, "run_stage", stage)
+    return stage
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty folder that is also the working directory, so reported paths are relative to it."""
+    root = tmp_path / "project"
+    root.mkdir()
+    monkeypatch.chdir(root)
+    return root
+
+
+@pytest.fixture
+def run() -> Callable[..., Result]:
+    """``run(*args)`` runs ``plx-migrate ARGS`` in-process; stdout and stderr stay apart (click >= 8.2)."""
+
+    def invoke(*args: str) -> Result:
+        return CliRunner().invoke(cli.main, list(args), catch_exceptions=False)
+
+    return invoke
