@@ -345,9 +345,8 @@ def summary_line(outcomes: Sequence[FileOutcome], mode: Mode) -> str:
     )
 
 
-def exit_code(outcomes: Iterable[FileOutcome], *, check: bool) -> int:
+def exit_code(outcomes: Sequence[FileOutcome], *, check: bool) -> int:
     """Return 2 when a file failed; else 1 when ``check`` and a file would change, or a manual site remains; else 0."""
-    outcomes = list(outcomes)
     if any(outcome.status == "failed" for outcome in outcomes):
         return 2
     if any(outcome.manual for outcome in outcomes):

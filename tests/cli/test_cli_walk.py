@@ -106,6 +106,19 @@ def test_paths_outside_the_working_directory_are_absolute(project: Path, tmp_pat
     assert display_path(str(project / "a" / "b.py")) == "a/b.py"
 
 
+def test_folder_that_cannot_be_listed_is_a_failure(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    touch(project, "a.py", "locked/b.py", "z/c.py")
+    real_scandir = os.scandir
+
+    def scandir(path: str) -> object:
+        if os.path.basename(path) == "locked":
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert walk(".") == ["a.py", FileOutcome("locked", "failed", reason="cannot read folder: Permission denied"), "z/c.py"]
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
 def test_special_file_given_explicitly_is_skipped(project: Path) -> None:
     os.mkfifo(project / "pipe.py")
