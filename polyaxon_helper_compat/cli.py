@@ -24,6 +24,7 @@ import fnmatch
 import io
 import json
 import os
+import re
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -72,6 +73,8 @@ SKIP_DIRS = frozenset(
 )
 SKIP_DIR_GLOBS = ("*.egg-info",)
 
+_ERROR_LOCATION = re.compile(r"(\d+)(?::(\d+))?: (.*)", re.DOTALL)
+
 
 @dataclass(frozen=True)
 class FileOutcome:
@@ -80,14 +83,15 @@ class FileOutcome:
     ``path`` is the display path (relative to the working directory when the file is under it).
     ``status`` is ``changed`` (rewritten, or would be with ``--diff``/``--check``), ``unchanged``,
     ``skipped`` (left alone on purpose, ``reason`` says why) or ``failed`` (an error; ``reason`` says which,
-    ``line`` is its 1-based line when known). ``changes`` and ``manual`` come from the codemods; ``diff``
-    is the unified diff in ``diff`` mode, else empty.
+    ``line`` and ``column`` are its 1-based position when known). ``changes`` and ``manual`` come from the
+    codemods; ``diff`` is the unified diff in ``diff`` mode, else empty.
     """
 
     path: str
     status: Status
     reason: str | None = None
     line: int | None = None
+    column: int | None = None
     changes: tuple[Change, ...] = ()
     manual: tuple[ManualSite, ...] = ()
     diff: str = ""
@@ -179,24 +183,28 @@ def iter_files(paths: Iterable[str]) -> Iterator[str | FileOutcome]:
 # ------------------------------------------------------------------------------------------ migrating
 
 
-def _split_error(error: str) -> tuple[int | None, str]:
-    """Split the codemods' ``"<line>: <reason>"`` error into its parts (line ``None`` when absent)."""
-    head, sep, tail = error.partition(": ")
-    if sep and head.strip().isdigit():
-        return int(head), tail
-    return None, error
+def _split_error(error: str) -> tuple[int | None, int | None, str]:
+    """Split the codemods' ``"<line>[:<column>]: <reason>"`` parse error into ``(line, column, reason)``.
+
+    Line and column are 1-based; ``None`` when the text does not give them.
+    """
+    match = _ERROR_LOCATION.match(error)
+    if match is None:
+        return None, None, error
+    line, column, reason = match.groups()
+    return int(line), None if column is None else int(column), reason
 
 
-def _compile_error(code: str, path: str) -> tuple[int | None, str] | None:
-    """Return ``(line, message)`` when ``code`` does not compile, ``None`` when it does."""
+def _compile_error(code: str, path: str) -> tuple[int | None, int | None, str] | None:
+    """Return ``(line, column, message)`` (1-based) when ``code`` does not compile, ``None`` when it does."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # SyntaxWarning and friends are the user's business, not ours
             compile(code, path, "exec", dont_inherit=True)
     except SyntaxError as exc:
-        return exc.lineno, exc.msg
+        return exc.lineno, exc.offset, exc.msg
     except ValueError as exc:  # null bytes on older Pythons
-        return None, str(exc)
+        return None, None, str(exc)
     return None
 
 
@@ -234,16 +242,17 @@ def migrate_python_file(path: str, stage: str, mode: Mode) -> FileOutcome:
 
     result = run_stage(source.text, stage, path=path)
     if result.error is not None:
-        line, reason = _split_error(result.error)
-        return FileOutcome(path, "failed", reason=f"cannot parse: {reason}", line=line)
+        line, column, reason = _split_error(result.error)
+        return FileOutcome(path, "failed", reason=f"cannot parse: {reason}", line=line, column=column)
     manual = tuple(result.manual)
     if not result.changed or result.code == source.text:
         return FileOutcome(path, "unchanged", manual=manual)
 
     problem = _compile_error(result.code, path)
     if problem is not None:
-        line, message = problem
-        return FileOutcome(path, "failed", reason=f"not rewritten, the new code does not compile: {message}", line=line)
+        line, column, message = problem
+        reason = f"not rewritten, the new code does not compile: {message}"
+        return FileOutcome(path, "failed", reason=reason, line=line, column=column if line is not None else None)
     try:
         data = encode_source(result.code, source.encoding)
     except SourceEncodeError as exc:
@@ -301,13 +310,13 @@ def _one_line(code: str) -> str:
 def outcome_messages(outcome: FileOutcome, mode: Mode, verbosity: int) -> list[str]:
     """Return the stderr lines for one outcome.
 
-    ``verbosity`` is -1 (``-q``), 0 or 1 (``-v``). Failures (``<path>[:<line>]: <reason>``) and
+    ``verbosity`` is -1 (``-q``), 0 or 1 (``-v``). Failures (``<path>[:<line>[:<col>]]: <reason>``) and
     manual-attention sites (``<path>:<line>:<col>: <reason>: <code>``, 1-based column) are always shown;
     ``rewrote <path>``/``would rewrite <path>`` from verbosity 0; unchanged and skipped files only with 1.
     """
     messages: list[str] = []
     if outcome.status == "failed":
-        where = outcome.path if outcome.line is None else f"{outcome.path}:{outcome.line}"
+        where = ":".join(str(part) for part in (outcome.path, outcome.line, outcome.column) if part is not None)
         messages.append(f"{where}: {outcome.reason}")
     elif outcome.status == "changed" and verbosity >= 0:
         messages.append(f"rewrote {outcome.path}" if mode == "write" else f"would rewrite {outcome.path}")
@@ -367,7 +376,7 @@ def build_report(outcomes: Sequence[FileOutcome], *, options: dict[str, Any], co
     """Return the ``--report`` document (JSON-ready dict).
 
     Shape: ``{"tool", "version", "options", "exit_code", "summary": {scanned, changed, unchanged, skipped,
-    failed, manual}, "files": [{"path", "outcome", "reason", "line", "changes": [{line, old, new, codemod}],
+    failed, manual}, "files": [{"path", "outcome", "reason", "line", "column", "changes": [{line, old, new, codemod}],
     "manual": [{line, column, code, reason, codemod}]}]}``; ``outcome`` is changed/unchanged/skipped/failed
     ("changed" means "would change" unless ``options["mode"] == "write"``); ``column`` is 1-based, as on stderr.
     """
@@ -377,6 +386,7 @@ def build_report(outcomes: Sequence[FileOutcome], *, options: dict[str, Any], co
             "outcome": outcome.status,
             "reason": outcome.reason,
             "line": outcome.line,
+            "column": outcome.column,
             "changes": [dataclasses.asdict(change) for change in outcome.changes],
             "manual": [dict(dataclasses.asdict(site), column=site.column + 1) for site in outcome.manual],
         }

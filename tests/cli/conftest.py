@@ -19,7 +19,7 @@ class FakeStage:
 
     * every ``old_api`` becomes ``new_api`` (one :class:`Change` per line containing it);
     * ``EURO`` becomes ``\u20ac`` when something else changed (to make Latin-1 encoding fail);
-    * a line starting with ``print "`` is a parse error ``"<line>: print statement"``;
+    * a line starting with ``print "`` is a parse error ``"<line>:1: print statement"``;
     * ``manual_call(`` is a manual-attention site at its column;
     * ``BREAK_OUTPUT`` makes the new code not compile; ``RAISE`` raises ``RuntimeError("boom")``.
     """
@@ -33,7 +33,7 @@ class FakeStage:
         lines = source.splitlines()
         for number, line in enumerate(lines, 1):
             if line.startswith('print "'):
-                return StageResult(code=source, error=f"{number}: print statement")
+                return StageResult(code=source, error=f"{number}:1: print statement")
         changes = [
             Change(line=number, old=line.strip(), new=line.replace("old_api", "new_api").strip(), codemod="fake-rename")
             for number, line in enumerate(lines, 1)

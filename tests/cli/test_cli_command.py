@@ -12,6 +12,9 @@ from typing import Callable, Protocol
 import pytest
 from click.testing import Result
 
+from codemods._api import StageResult
+from polyaxon_helper_compat import cli
+
 Run = Callable[..., Result]
 
 
@@ -124,7 +127,7 @@ def test_unparseable_file_is_reported_and_the_run_goes_on(project: Path, fake: F
     good = write(project / "z.py", b"old_api()\n")
     result = run(".")
     assert result.exit_code == 2
-    assert result.stderr.splitlines() == ["py2.py:3: cannot parse: print statement", "rewrote z.py", summary(2, 1, 0, failed=1)]
+    assert result.stderr.splitlines() == ["py2.py:3:1: cannot parse: print statement", "rewrote z.py", summary(2, 1, 0, failed=1)]
     assert bad.read_bytes() == b"old_api()\n\nprint \"done\"\n"
     assert bad.stat().st_mtime_ns == OLD_MTIME_NS
     assert good.read_bytes() == b"new_api()\n"
@@ -151,7 +154,7 @@ def test_new_code_that_does_not_compile_is_not_written(project: Path, fake: Fake
     result = run("a.py")
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        "a.py:3: not rewritten, the new code does not compile: unmatched ')'",
+        "a.py:3:1: not rewritten, the new code does not compile: unmatched ')'",
         summary(1, 0, 0, failed=1),
     ]
     assert path.read_bytes() == b"old_api()  # BREAK_OUTPUT\n"
@@ -175,6 +178,24 @@ def test_an_exception_in_the_codemods_fails_only_that_file(project: Path, fake: 
     result = run(".")
     assert result.exit_code == 2
     assert result.stderr.splitlines() == ["a.py: internal error: RuntimeError: boom", "rewrote b.py", summary(2, 1, 0, failed=1)]
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        pytest.param("3:7: invalid syntax", "p.py:3:7: cannot parse: invalid syntax", id="line and column"),
+        pytest.param("3: invalid syntax", "p.py:3: cannot parse: invalid syntax", id="line only"),
+        pytest.param("invalid syntax: 1: 2", "p.py: cannot parse: invalid syntax: 1: 2", id="no position"),
+    ],
+)
+def test_parse_error_position_forms(
+    project: Path, run: Run, monkeypatch: pytest.MonkeyPatch, error: str, expected: str
+) -> None:
+    monkeypatch.setattr(cli, "run_stage", lambda source, stage, *, path: StageResult(code=source, error=error))
+    write(project / "p.py", b"x = 1\n")
+    result = run("p.py")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [expected, summary(1, 0, 0, failed=1)]
 
 
 # ------------------------------------------------------------------------------------------- modes
@@ -269,7 +290,7 @@ def test_quiet_prints_only_errors_and_manual_sites(project: Path, fake: FakeStag
     write(project / "c.py", b'print "x"\n')
     result = run("-q", ".")
     assert result.exit_code == 2
-    assert result.stderr.splitlines() == ["b.py:1:1: needs a human: manual_call()", "c.py:1: cannot parse: print statement"]
+    assert result.stderr.splitlines() == ["b.py:1:1: needs a human: manual_call()", "c.py:1:1: cannot parse: print statement"]
 
 
 def test_quiet_success_prints_nothing(project: Path, fake: FakeStage, run: Run) -> None:
@@ -348,17 +369,27 @@ def test_report_lists_every_outcome_change_and_manual_site(project: Path, fake: 
                 "outcome": "changed",
                 "reason": None,
                 "line": None,
+                "column": None,
                 "changes": [{"line": 1, "old": "old_api()", "new": "new_api()", "codemod": "fake-rename"}],
                 "manual": [
                     {"line": 2, "column": 1, "code": "manual_call()", "reason": "needs a human", "codemod": "fake-manual"}
                 ],
             },
-            {"path": "b.py", "outcome": "unchanged", "reason": None, "line": None, "changes": [], "manual": []},
+            {
+                "path": "b.py",
+                "outcome": "unchanged",
+                "reason": None,
+                "line": None,
+                "column": None,
+                "changes": [],
+                "manual": [],
+            },
             {
                 "path": "c.py",
                 "outcome": "failed",
                 "reason": "cannot parse: print statement",
                 "line": 1,
+                "column": 1,
                 "changes": [],
                 "manual": [],
             },
@@ -367,6 +398,7 @@ def test_report_lists_every_outcome_change_and_manual_site(project: Path, fake: 
                 "outcome": "failed",
                 "reason": "not rewritten, the new code does not compile: unmatched ')'",
                 "line": 3,
+                "column": 1,
                 "changes": [],
                 "manual": [],
             },
@@ -375,6 +407,7 @@ def test_report_lists_every_outcome_change_and_manual_site(project: Path, fake: 
                 "outcome": "skipped",
                 "reason": "no migration for this kind of file",
                 "line": None,
+                "column": None,
                 "changes": [],
                 "manual": [],
             },
