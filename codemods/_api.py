@@ -43,8 +43,9 @@ class StageResult:
     """Outcome of one stage on one source text.
 
     ``code`` is the new source (equal to the input when ``changed`` is false); ``changed`` comes from the
-    transformers' own record of their edits, not from comparing texts; ``error`` is ``"<line>: <reason>"``
-    when the source could not be parsed (then ``code`` is the input, unchanged).
+    transformers' own record of their edits, not from comparing texts; ``error`` is ``"<line>:<column>: <reason>"``
+    when the source could not be parsed (then ``code`` is the input, unchanged). ``changes`` and ``manual``
+    are in source order per codemod.
     """
 
     code: str
@@ -54,9 +55,61 @@ class StageResult:
     error: str | None = None
 
 
+def _describe_syntax_error(code: str, path: str, exc: Exception) -> str:
+    """``"<line>:<column>: <reason>"`` for a source libcst cannot parse (``exc``, a ``ParserSyntaxError``).
+
+    libcst's native parser often points past the faulty token, so Python's own parser, which gives the exact
+    place and a better reason (``Missing parentheses in call to 'print'``), is asked first; libcst's position
+    is the fallback when Python accepts what libcst refuses.
+    """
+    import ast
+
+    try:
+        compile(code, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as syntax_error:
+        return f"{syntax_error.lineno}:{syntax_error.offset}: {syntax_error.msg}"
+    except ValueError:  # e.g. a NUL byte; keep libcst's description
+        pass
+    line, column = getattr(exc, "editor_line", 1), getattr(exc, "editor_column", 1)
+    return f"{line}:{column}: {getattr(exc, 'message', str(exc))}"
+
+
 def run_stage(source: str, stage: str, *, path: str = "<string>") -> StageResult:
     """Run the codemods of ``stage`` (a key of :data:`STAGES`) over ``source`` (a whole module, str).
 
-    Raises ``KeyError`` for an unknown stage. Parse errors are reported in the result, never raised.
+    ``source`` is already decoded and may use CRLF newlines; they are kept. A codemod whose ``mentions(source)``
+    is false (e.g. the text never says ``polyaxon_helper``) is skipped without parsing: the cheap pre-filter, so a
+    file no codemod cares about is not parsed at all (and a syntax error in it is not reported). ``path`` is only
+    used for messages and codemod contexts. Raises ``KeyError`` for an unknown stage. Parse errors
+    (``libcst.ParserSyntaxError``) are reported in ``StageResult.error`` as ``"<line>:<column>: <reason>"``
+    (1-based, as editors count) with ``code`` unchanged, never raised.
     """
-    raise NotImplementedError  # implemented by the codemods package
+    import libcst as cst  # imported lazily: importing the contract stays cheap
+    from libcst.codemod import CodemodContext
+
+    from codemods import get_registry
+    from codemods._helpers import LegacyImportCommand
+
+    codemods = [get_registry()[codemod_id] for codemod_id in STAGES[stage]]
+    result = StageResult(code=source)
+    bom = "\ufeff" if source.startswith("\ufeff") else ""  # libcst drops a BOM character when it regenerates code
+    code = source[len(bom):]
+    for command_class in codemods:
+        mentions = getattr(command_class, "mentions", None)
+        if mentions is not None and not mentions(code):
+            continue
+        try:
+            tree = cst.parse_module(code)
+        except cst.ParserSyntaxError as exc:
+            return StageResult(code=source, error=_describe_syntax_error(code, path, exc))
+        command = command_class(CodemodContext(filename=path))
+        if not isinstance(command, LegacyImportCommand):  # only they keep a record of their edits
+            raise TypeError(f"{command_class.__name__} does not record its edits")
+        new_tree = command.transform_module(tree)
+        result.changes.extend(sorted(command.changes, key=lambda change: change.line))
+        result.manual.extend(sorted(command.manual, key=lambda site: (site.line, site.column)))
+        if command.changes:  # the transformer's own record of real edits, never `new != old`
+            code = new_tree.code
+    result.changed = bool(result.changes)
+    result.code = bom + code if result.changed else source
+    return result

@@ -1,0 +1,750 @@
+"""Stage ``experiment`` (codemod ``helper-to-experiment``): helper calls become the v0 ``Experiment`` API."""
+from __future__ import annotations
+
+import functools
+
+import libcst as cst
+import pytest
+from libcst.codemod import CodemodContext
+
+from codemods import ManualSite, _testing, run_stage
+from codemods.helper_to_experiment import HelperToExperimentCommand
+
+check_transformed = functools.partial(_testing.check_transformed, stage="experiment")
+check_noop = functools.partial(_testing.check_noop, stage="experiment")
+ID = "helper-to-experiment"
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            """\
+            from polyaxon_helper import get_declarations, get_outputs_path, send_metrics
+
+            def fit(epochs):
+                for epoch in range(epochs):
+                    send_metrics(epoch=epoch, loss=0.1)
+                return get_outputs_path(), get_declarations()
+            """,
+            """\
+            from polyaxon_helper_compat.tracking import Experiment, get_outputs_path
+            experiment = Experiment()
+
+            def fit(epochs):
+                for epoch in range(epochs):
+                    experiment.log_metrics(epoch=epoch, loss=0.1)
+                return get_outputs_path(), Experiment.get_declarations()
+            """,
+            id="i1 from-import: metrics, static getter, tracking function",
+        ),
+        pytest.param(
+            """\
+            from polyaxon_helper import (
+                get_outputs_path,  # where the model goes
+                send_metrics,  # every epoch
+                get_data_paths,
+            )
+            send_metrics(a=get_outputs_path(), b=get_data_paths())
+            """,
+            """\
+            from polyaxon_helper_compat.tracking import (
+                Experiment,
+                get_outputs_path,  # where the model goes
+                get_data_paths,
+            )
+            experiment = Experiment()
+            experiment.log_metrics(a=get_outputs_path(), b=get_data_paths())
+            """,
+            id="i2 parenthesized list keeps its layout",
+        ),
+        pytest.param(
+            """\
+            from polyaxon_helper import (get_outputs_path,
+                                         send_metrics)
+            send_metrics(path=get_outputs_path())
+            """,
+            """\
+            from polyaxon_helper_compat.tracking import (Experiment,
+                                         get_outputs_path)
+            experiment = Experiment()
+            experiment.log_metrics(path=get_outputs_path())
+            """,
+            id="i2 parenthesized list without trailing comma (continuation kept as is)",
+        ),
+        pytest.param(
+            """\
+            import json
+
+            import polyaxon_helper as plx
+
+            def describe():
+                tf_config = plx.get_tf_config()  # also exports TF_CONFIG
+                return tf_config, plx.get_cluster_def(), plx.get_task_info(),
+
+            plx.send_metrics(workers=2)
+            """,
+            """\
+            import json
+
+            from polyaxon_helper_compat.tracking import Experiment
+            experiment = Experiment()
+
+            def describe():
+                tf_config = Experiment.get_tf_config()  # also exports TF_CONFIG
+                return tf_config, Experiment.get_cluster_def(), Experiment.get_task_info(),
+
+            experiment.log_metrics(workers=2)
+            """,
+            id="i4 aliased module, c10 get_tf_config kept",
+        ),
+        pytest.param(
+            """\
+            import polyaxon_helper
+            info = polyaxon_helper.get_experiment_info()
+            first = list(polyaxon_helper.get_data_paths().values())[0]
+            params = polyaxon_helper.get_params()
+            level = polyaxon_helper.get_log_level
+            """,
+            """\
+            from polyaxon_helper_compat.tracking import Experiment, get_data_paths, get_log_level
+            info = Experiment.get_experiment_info()
+            first = list(get_data_paths().values())[0]
+            params = Experiment.get_params()
+            level = get_log_level
+            """,
+            id="i3 bare module, c5 tracking functions imported by name",
+        ),
+        pytest.param(
+            """\
+            import os, polyaxon_helper as plx
+            print(os.sep, plx.get_outputs_refs_paths())
+            """,
+            """\
+            import os
+            from polyaxon_helper_compat.tracking import get_outputs_refs_paths
+            print(os.sep, get_outputs_refs_paths())
+            """,
+            id="i1 other names of the import stay",
+        ),
+        pytest.param(
+            """\
+            from polyaxon_helper import send_metrics as sm, get_job_info
+            sm(**metrics,)
+            info = get_job_info()
+            """,
+            """\
+            from polyaxon_helper_compat.tracking import Experiment, Job
+            experiment = Experiment()
+            experiment.log_metrics(**metrics,)
+            info = Job.get_job_info()
+            """,
+            id="c1 f4 alias, kwargs and trailing comma kept, job info",
+        ),
+        pytest.param(
+            """\
+            from polyaxon_helper import experiment
+            import polyaxon_helper as plx
+            experiment.log_params(lr=0.1)
+            plx.experiment.log_tags(["baseline"])
+            """,
+            """\
+            from polyaxon_helper_compat.tracking import Experiment
+            experiment = Experiment()
+            from polyaxon_helper_compat.tracking import Experiment
+            experiment.log_params(lr=0.1)
+            experiment.log_tags(["baseline"])
+            """,
+            id="module attribute experiment becomes the instance",
+        ),
+        pytest.param(
+            """\
+            import os
+
+            try:
+                from polyaxon_helper import send_metrics
+                HAVE_POLYAXON = True
+            except ImportError:
+                HAVE_POLYAXON = False
+                send_metrics = lambda **kwargs: None  # noqa: E731
+
+            def log_dataset(rows):
+                send_metrics(rows=len(rows))
+            """,
+            """\
+            import os
+
+            try:
+                from polyaxon_helper_compat.tracking import Experiment
+                experiment = Experiment()
+                send_metrics = experiment.log_metrics
+                HAVE_POLYAXON = True
+            except ImportError:
+                HAVE_POLYAXON = False
+                send_metrics = lambda **kwargs: None  # noqa: E731
+
+            def log_dataset(rows):
+                send_metrics(rows=len(rows))
+            """,
+            id="i6 c11 fallback binding kept, call sites unchanged",
+        ),
+        pytest.param(
+            """\
+            try:
+                from polyaxon_helper import get_tf_config, get_outputs_path, experiment
+            except ImportError:
+                get_tf_config = lambda: None
+                get_outputs_path = lambda: "."
+                experiment = None
+            get_tf_config()
+            """,
+            """\
+            try:
+                from polyaxon_helper_compat.tracking import Experiment, get_outputs_path
+                plx_experiment = Experiment()
+                get_tf_config = Experiment.get_tf_config
+                experiment = plx_experiment
+            except ImportError:
+                get_tf_config = lambda: None
+                get_outputs_path = lambda: "."
+                experiment = None
+            get_tf_config()
+            """,
+            id="i6 fallback getters and instance stay bound",
+        ),
+        pytest.param(
+            """\
+            try:
+                from polyaxon_helper import get_outputs_path
+                outputs = get_outputs_path()
+            except:
+                outputs = "."
+            """,
+            """\
+            try:
+                from polyaxon_helper_compat.tracking import get_outputs_path
+                outputs = get_outputs_path()
+            except:
+                outputs = "."
+            """,
+            id="i7 bare except around import and call",
+        ),
+        pytest.param(
+            """\
+            def data_root(default):
+                from polyaxon_helper import get_data_paths
+
+                paths = get_data_paths()
+                return paths["data1"] if paths else default
+            """,
+            """\
+            def data_root(default):
+                from polyaxon_helper_compat.tracking import get_data_paths
+
+                paths = get_data_paths()
+                return paths["data1"] if paths else default
+            """,
+            id="i8 c4 import in a function stays there",
+        ),
+        pytest.param(
+            """\
+            if args.polyaxon:
+                from polyaxon_helper import send_metrics
+                send_metrics(a=1)
+            else:
+                import polyaxon_helper as plx
+                plx.send_metrics(b=2)
+            """,
+            """\
+            if args.polyaxon:
+                from polyaxon_helper_compat.tracking import Experiment
+                experiment = Experiment()
+                experiment.log_metrics(a=1)
+            else:
+                from polyaxon_helper_compat.tracking import Experiment
+                experiment = Experiment()
+                experiment.log_metrics(b=2)
+            """,
+            id="i9 each branch creates what it uses",
+        ),
+        pytest.param(
+            """\
+            from polyaxon_helper import send_metrics
+
+            def evaluate():
+                from polyaxon_helper import send_metrics
+                send_metrics(acc=0.9)
+
+            send_metrics(loss=0.1)
+            """,
+            """\
+            from polyaxon_helper_compat.tracking import Experiment
+            experiment = Experiment()
+
+            def evaluate():
+                from polyaxon_helper_compat.tracking import Experiment
+                experiment.log_metrics(acc=0.9)
+
+            experiment.log_metrics(loss=0.1)
+            """,
+            id="i10 function reuses the module-level instance",
+        ),
+        pytest.param(
+            """\
+            try:
+                from polyaxon_helper import send_metrics, get_job_info
+                IN_POLYAXON = True
+            except ImportError:
+                IN_POLYAXON = False
+            """,
+            """\
+            try:
+                from polyaxon_helper_compat.tracking import Experiment, Job
+                IN_POLYAXON = True
+            except ImportError:
+                IN_POLYAXON = False
+            """,
+            id="i11 unused names mapped, no instance created",
+        ),
+        pytest.param(
+            """\
+            from polyaxon_helper import get_outputs_path, get_params
+            import tensorflow as tf
+
+            tf.app.flags.DEFINE_string("train_dir", get_outputs_path(), "where to write")
+            PARAMS = get_params() or {}
+            """,
+            """\
+            from polyaxon_helper_compat.tracking import Experiment, get_outputs_path
+            import tensorflow as tf
+
+            tf.app.flags.DEFINE_string("train_dir", get_outputs_path(), "where to write")
+            PARAMS = Experiment.get_params() or {}
+            """,
+            id="c7 c8 getters at import time",
+        ),
+        pytest.param(
+            """\
+            def report_progress(fields):
+                send_metrics(**fields)
+
+            from polyaxon_helper import send_metrics
+            """,
+            """\
+            def report_progress(fields):
+                experiment.log_metrics(**fields)
+
+            from polyaxon_helper_compat.tracking import Experiment
+            experiment = Experiment()
+            """,
+            id="c11 called from a function defined earlier",
+        ),
+        pytest.param(
+            """\
+            from comet_ml import Experiment
+            import polyaxon_helper as helper
+
+            experiment = Experiment(api_key="k")
+            experiment.log_metric("acc", 1)
+
+            def get_data_paths():
+                return {}
+
+            helper.send_metrics(acc=1)
+            helper.get_params()
+            x = helper.get_data_paths()
+            """,
+            """\
+            from comet_ml import Experiment
+            from polyaxon_helper_compat.tracking import Experiment as PlxExperiment, get_data_paths as plx_get_data_paths
+            plx_experiment = PlxExperiment()
+
+            experiment = Experiment(api_key="k")
+            experiment.log_metric("acc", 1)
+
+            def get_data_paths():
+                return {}
+
+            plx_experiment.log_metrics(acc=1)
+            PlxExperiment.get_params()
+            x = plx_get_data_paths()
+            """,
+            id="v5 taken names get free aliases",
+        ),
+        pytest.param(
+            """\
+            from polyaxon_helper import send_metrics
+
+            def train(experiment, plx_experiment):
+                send_metrics(loss=experiment.loss + plx_experiment)
+            """,
+            """\
+            from polyaxon_helper_compat.tracking import Experiment
+            plx_experiment_2 = Experiment()
+
+            def train(experiment, plx_experiment):
+                plx_experiment_2.log_metrics(loss=experiment.loss + plx_experiment)
+            """,
+            id="e4 instance name avoids every binding in the module",
+        ),
+        pytest.param(
+            """\
+            class Trainer:
+                def __init__(self):
+                    self.experiment = None
+
+                def step(self):
+                    from polyaxon_helper import send_metrics
+                    send_metrics(loss=self.experiment)
+            """,
+            """\
+            class Trainer:
+                def __init__(self):
+                    self.experiment = None
+
+                def step(self):
+                    from polyaxon_helper_compat.tracking import Experiment
+                    experiment = Experiment()
+                    experiment.log_metrics(loss=self.experiment)
+            """,
+            id="i8 method: attribute named experiment does not count",
+        ),
+        pytest.param(
+            """\
+            import polyaxon_helper_compat as plx
+            plx.send_metrics(a=1)
+            """,
+            """\
+            from polyaxon_helper_compat.tracking import Experiment
+            experiment = Experiment()
+            experiment.log_metrics(a=1)
+            """,
+            id="output of stage compat",
+        ),
+        pytest.param(
+            '''\
+            """Train."""
+            from __future__ import annotations
+            import polyaxon_helper as plx  # noqa: E402
+            plx.send_metrics(a=1)
+            ''',
+            '''\
+            """Train."""
+            from __future__ import annotations
+            from polyaxon_helper_compat.tracking import Experiment  # noqa: E402
+            experiment = Experiment()
+            experiment.log_metrics(a=1)
+            ''',
+            id="after docstring and future import, comment kept",
+        ),
+        pytest.param(
+            "import os; import polyaxon_helper as plx; plx.send_metrics(a=1)\n",
+            "import os\nfrom polyaxon_helper_compat.tracking import Experiment\nexperiment = Experiment()\n"
+            "experiment.log_metrics(a=1)\n",
+            id="semicolons: new lines go before what follows",
+        ),
+        pytest.param(
+            "# -*- coding: latin-1 -*-\r\nfrom polyaxon_helper import send_metrics\r\nsend_metrics(coût=1)\r\n",
+            "# -*- coding: latin-1 -*-\r\nfrom polyaxon_helper_compat.tracking import Experiment\r\n"
+            "experiment = Experiment()\r\nexperiment.log_metrics(coût=1)\r\n",
+            id="f1 f3 CRLF and non-ASCII kept, new lines use CRLF",
+        ),
+        pytest.param(
+            "from polyaxon_helper import send_metrics\nsend_metrics(a=1)",
+            "from polyaxon_helper_compat.tracking import Experiment\nexperiment = Experiment()\n"
+            "experiment.log_metrics(a=1)",
+            id="f2 no newline at end of file",
+        ),
+        pytest.param(
+            """\
+            def main():
+                  # send_metrics(old=1)
+                from polyaxon_helper import get_log_level
+                    # level = None
+                return get_log_level()
+            """,
+            """\
+            def main():
+                  # send_metrics(old=1)
+                from polyaxon_helper_compat.tracking import get_log_level
+                    # level = None
+                return get_log_level()
+            """,
+            id="f5 odd comments keep their place",
+        ),
+    ],
+)
+def test_fixes(before: str, after: str) -> None:
+    check_transformed(before, after)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param(
+            """\
+            def send_metrics(**metrics):
+                print(sorted(metrics))
+
+            def get_outputs_path():
+                return "local-outputs"
+
+            send_metrics(loss=0.5, where=get_outputs_path())
+            """,
+            id="c12 local functions named like the helper",
+        ),
+        pytest.param(
+            """\
+            class Store:
+                def get_data_paths(self):
+                    return {}
+
+            paths = Store().get_data_paths()
+            """,
+            id="c12 method on another object",
+        ),
+        pytest.param(
+            """\
+            # from polyaxon_helper import send_metrics
+            #     send_metrics(loss=loss)
+            USAGE = "polyaxon_helper.send_metrics(loss=...)"
+            """,
+            id="i13 only comments and strings",
+        ),
+        pytest.param(
+            """\
+            from polyaxon_helper_compat.tracking import Experiment, get_outputs_path
+            experiment = Experiment()
+            experiment.log_metrics(loss=0.1, path=get_outputs_path())
+            """,
+            id="already migrated",
+        ),
+        pytest.param(
+            """\
+            from polyaxon import tracking
+            tracking.init()
+            tracking.log_metrics(loss=0.1)
+            """,
+            id="v1 on polyaxon.tracking",
+        ),
+        pytest.param(
+            """\
+            from polyaxon.tracking import Run
+            experiment = Run()
+            experiment.log_metrics(loss=0.1)
+            """,
+            id="v2 run named experiment",
+        ),
+        pytest.param(
+            """\
+            from typing import TYPE_CHECKING
+            if TYPE_CHECKING:
+                from polyaxon_helper import send_metrics
+            """,
+            id="import under TYPE_CHECKING",
+        ),
+        pytest.param(
+            """\
+            import functools
+            from polyaxon_helper import send_metrics
+            callback = functools.partial(send_metrics, step=1)
+            """,
+            id="unsafe partial of send_metrics",
+        ),
+        pytest.param(
+            """\
+            import polyaxon_helper as plx
+            report = getattr(plx, "send_metrics")
+            """,
+            id="unsafe getattr on the module",
+        ),
+        pytest.param("import polyaxon_helper as plx\nregister(plx)\n", id="unsafe module passed as a value"),
+        pytest.param(
+            "from polyaxon_helper import get_data_path\npath = get_data_path()\n", id="i17 unknown legacy name"
+        ),
+        pytest.param("from polyaxon_helper import *\nsend_metrics(a=1)\n", id="star import"),
+        pytest.param(
+            """\
+            try:
+                import polyaxon_helper as plx
+            except ImportError:
+                plx = None
+            if plx:
+                plx.send_metrics(a=1)
+            """,
+            id="i6 module with a fallback binding",
+        ),
+        pytest.param(
+            """\
+            try:
+                import polyaxon_helper  # noqa: F401
+                HAVE = True
+            except ImportError:
+                HAVE = False
+            """,
+            id="i5 availability probe",
+        ),
+        pytest.param("if cluster: from polyaxon_helper import send_metrics\n", id="one-line compound statement"),
+        pytest.param("from polyaxon_helper.settings import IN_CLUSTER\n", id="submodule"),
+        pytest.param("from .polyaxon_helper import send_metrics\nsend_metrics(a=1)\n", id="relative import"),
+        pytest.param(
+            """\
+            from polyaxon_client.tracking import Experiment
+            experiment = Experiment()
+            experiment.log_metrics(a=1)
+            """,
+            id="polyaxon_client is another stage's business",
+        ),
+        pytest.param(
+            "import polyaxon_helper as plx\nplx.settings.IN_CLUSTER\n", id="unknown module attribute"
+        ),
+        pytest.param("from polyaxon_helper import send_metrics\n\nprint 'x'\n", id="python 2 is not parsed"),
+        pytest.param("# polyaxon_helper\r\nx = 1", id="f1 f2 untouched text"),
+    ],
+)
+def test_noop(source: str) -> None:
+    check_noop(source)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param(
+            "import functools\nfrom polyaxon_helper import send_metrics\n"
+            "cb = functools.partial(send_metrics, step=1)\n",
+            [(3, 23, "send_metrics is used without being called; left unchanged (its import is kept)")],
+            id="partial",
+        ),
+        pytest.param(
+            "import polyaxon_helper as plx\nf = getattr(plx, 'send_metrics')\n",
+            [(2, 12, "the polyaxon_helper module is used as a value, its attributes cannot be resolved; "
+                     "left unchanged")],
+            id="getattr",
+        ),
+        pytest.param(
+            "from polyaxon_helper import get_data_path\n",
+            [(1, 28, "'get_data_path' is not in the polyaxon_helper 0.5.0 API (get_data_path is the January-2018 "
+                     "name; 0.5.0 has get_data_paths, which returns a dict); left unchanged")],
+            id="i17 get_data_path",
+        ),
+        pytest.param(
+            "import polyaxon_helper as plx\nplx.settings.IN_CLUSTER\n",
+            [(2, 0, "'settings' is not in the polyaxon_helper 0.5.0 API; left unchanged")],
+            id="unknown attribute",
+        ),
+        pytest.param(
+            "from polyaxon_helper import *\n",
+            [(1, 0, "star import: the names it binds cannot be resolved; left unchanged")],
+            id="star",
+        ),
+        pytest.param(
+            "try:\n    import polyaxon_helper as plx\nexcept ImportError:\n    plx = None\n",
+            [(2, 11, "the module name is also bound elsewhere in this scope (a fallback?); its uses are left "
+                     "unchanged")],
+            id="fallback module",
+        ),
+        pytest.param(
+            "import polyaxon_helper\n",
+            [(1, 7, "the module is imported but never used (an availability probe?); left unchanged")],
+            id="unused module",
+        ),
+        pytest.param(
+            "if x: import polyaxon_helper\n",
+            [(1, 6, "import in a one-line compound statement: split the line, then run the codemod again")],
+            id="suite",
+        ),
+    ],
+)
+def test_manual_sites(source: str, expected: list[tuple[int, int, str]]) -> None:
+    result = check_noop(source)
+    assert [(m.line, m.column, m.reason) for m in result.manual] == expected
+    assert {m.codemod for m in result.manual} == {ID}
+
+
+def test_partial_migration_keeps_the_import_for_what_remains() -> None:
+    result = check_transformed(
+        """\
+        import functools
+        from polyaxon_helper import send_metrics, get_data_path, get_tf_config
+        callback = functools.partial(send_metrics, step=1)
+        send_metrics(loss=0.1)
+        get_tf_config()
+        path = get_data_path()
+        """,
+        """\
+        import functools
+        from polyaxon_helper import send_metrics, get_data_path
+        from polyaxon_helper_compat.tracking import Experiment
+        experiment = Experiment()
+        callback = functools.partial(send_metrics, step=1)
+        experiment.log_metrics(loss=0.1)
+        Experiment.get_tf_config()
+        path = get_data_path()
+        """,
+    )
+    assert [(m.line, m.code) for m in result.manual] == [
+        (2, "from polyaxon_helper import send_metrics, get_data_path, get_tf_config"),
+        (3, "callback = functools.partial(send_metrics, step=1)"),
+    ]
+
+
+def test_instance_created_in_a_function_is_reported() -> None:
+    result = check_transformed(
+        """\
+        def train():
+            from polyaxon_helper import send_metrics
+            send_metrics(loss=0.1)
+        """,
+        """\
+        def train():
+            from polyaxon_helper_compat.tracking import Experiment
+            experiment = Experiment()
+            experiment.log_metrics(loss=0.1)
+        """,
+    )
+    assert result.manual == [
+        ManualSite(2, 4, "from polyaxon_helper import send_metrics",
+                   "a new Experiment() is created on every call of train(): consider one module-level instance", ID)
+    ]
+
+
+def test_changes_list_rewritten_statements() -> None:
+    result = check_transformed(
+        "import polyaxon_helper as plx\nplx.send_metrics(a=1)\n",
+        "from polyaxon_helper_compat.tracking import Experiment\nexperiment = Experiment()\n"
+        "experiment.log_metrics(a=1)\n",
+    )
+    assert [(c.line, c.old, c.new, c.codemod) for c in result.changes] == [
+        (1, "import polyaxon_helper as plx",
+         "from polyaxon_helper_compat.tracking import Experiment\nexperiment = Experiment()", ID),
+        (2, "plx.send_metrics(a=1)", "experiment.log_metrics(a=1)", ID),
+    ]
+
+
+def test_tracking_module_option() -> None:
+    """The seam: ``tracking_module`` picks where Experiment comes from (``--tracking-module`` in libcst.tool)."""
+    source = "from polyaxon_helper import send_metrics, get_params\nsend_metrics(a=get_params())\n"
+    command = HelperToExperimentCommand(CodemodContext(), tracking_module="polyaxon_client.tracking")
+    tree = command.transform_module(cst.parse_module(source))
+    assert tree.code == (
+        "from polyaxon_client.tracking import Experiment\nexperiment = Experiment()\n"
+        "experiment.log_metrics(a=Experiment.get_params())\n"
+    )
+    assert len(command.changes) == 2
+    assert HelperToExperimentCommand.TRACKING_MODULE == "polyaxon_helper_compat.tracking"
+
+
+def test_command_instance_is_reusable_across_files() -> None:
+    command = HelperToExperimentCommand(CodemodContext())
+    first = command.transform_module(cst.parse_module("from polyaxon_helper import send_metrics\nsend_metrics()\n"))
+    assert command.changes and first.code.startswith("from polyaxon_helper_compat.tracking")
+    untouched = cst.parse_module("import os\n")
+    assert command.transform_module(untouched) is untouched
+    assert command.changes == [] and command.manual == []
+
+
+def test_parse_error_is_reported_not_raised() -> None:
+    source = "from polyaxon_helper import send_metrics\n\nprint 'epoch done'\nsend_metrics(loss=0.25)\n"
+    result = run_stage(source, "experiment", path="legacy_py2.py")
+    assert (result.code, result.changed, result.changes) == (source, False, [])
+    assert result.error == "3:1: Missing parentheses in call to 'print'. Did you mean print(...)?"
