@@ -11,16 +11,20 @@ import importlib
 import inspect
 import pkgutil
 from functools import lru_cache
-
-from libcst.codemod import Codemod
+from typing import TYPE_CHECKING
 
 from codemods._api import STAGES, Change, ManualSite, StageResult, run_stage
+
+if TYPE_CHECKING:
+    from libcst.codemod import Codemod
 
 __all__ = ["STAGES", "Change", "ManualSite", "StageResult", "get_registry", "run_stage"]
 
 
 @lru_cache(maxsize=None)
 def _registry() -> tuple[tuple[str, type[Codemod]], ...]:
+    from libcst.codemod import Codemod  # imported lazily: `import codemods._api` stays cheap for the CLI
+
     entries = []
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda info: info.name):
         if info.name.startswith("_"):

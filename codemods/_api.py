@@ -6,7 +6,9 @@ text and returns a :class:`StageResult`. It never raises for user input: a parse
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = ["STAGES", "Change", "ManualSite", "StageResult", "run_stage"]
 
@@ -55,6 +57,22 @@ class StageResult:
     error: str | None = None
 
 
+#: One command instance per codemod class and thread: building one costs about 10 ms (libcst's matcher set-up
+#: inspects the class), and an instance is reusable (``transform_module`` starts from a clean state).
+_commands = threading.local()
+
+
+def _command(command_class: Any, path: str) -> Any:
+    from libcst.codemod import CodemodContext
+
+    cache: dict[Any, Any] = _commands.__dict__.setdefault("by_class", {})
+    if command_class not in cache:
+        cache[command_class] = command_class(CodemodContext(filename=path))
+    command = cache[command_class]
+    command.context = CodemodContext(filename=path)
+    return command
+
+
 def _describe_syntax_error(code: str, path: str, exc: Exception) -> str:
     """``"<line>:<column>: <reason>"`` for a source libcst cannot parse (``exc``, a ``ParserSyntaxError``).
 
@@ -85,7 +103,6 @@ def run_stage(source: str, stage: str, *, path: str = "<string>") -> StageResult
     (1-based, as editors count) with ``code`` unchanged, never raised.
     """
     import libcst as cst  # imported lazily: importing the contract stays cheap
-    from libcst.codemod import CodemodContext
 
     from codemods import get_registry
     from codemods._helpers import LegacyImportCommand
@@ -102,7 +119,7 @@ def run_stage(source: str, stage: str, *, path: str = "<string>") -> StageResult
             tree = cst.parse_module(code)
         except cst.ParserSyntaxError as exc:
             return StageResult(code=source, error=_describe_syntax_error(code, path, exc))
-        command = command_class(CodemodContext(filename=path))
+        command = _command(command_class, path)
         if not isinstance(command, LegacyImportCommand):  # only they keep a record of their edits
             raise TypeError(f"{command_class.__name__} does not record its edits")
         new_tree = command.transform_module(tree)

@@ -68,7 +68,7 @@ class HelperToCompatCommand(LegacyImportCommand):
         name seeing only those imports, and ``polyaxon_helper_compat`` means nothing else in the module.
         """
         bindings = self.scope_of(node).assignments[LEGACY_MODULE]
-        if LEGACY_MODULE in found.global_names or not all(_imports_module(b, LEGACY_MODULE) for b in bindings):
+        if LEGACY_MODULE in found.global_names | found.exported or not all(_imports_module(b, LEGACY_MODULE) for b in bindings):
             return None
         uses = [access for binding in bindings for access in binding.references]
         if not all(isinstance(u.node, cst.Name) and set(u.referents) <= set(bindings) for u in uses):

@@ -103,7 +103,7 @@ class HelperToExperimentCommand(h.LegacyImportCommand):
                     node.names, list(needs.functions.values()), tracking)), []
             if needs.instance and self.first_binding(site, instances, PER_CALL):
                 lines.append(h.assign_line(self._name("instance"), cst.Call(cst.Name(self._name("Experiment")))))
-            self.replace_statement(node, new, lines + [h.assign_line(*binding) for binding in needs.bindings])
+            self.replace_statement(node, new, lines + needs.binding_lines())
 
     def _plan_from(self, node: cst.ImportFrom, needs: h.Needs) -> list[cst.ImportAlias] | None:
         if h.full_name(node.module) not in self.LEGACY_MODULES:  # a submodule, reported by the base class

@@ -51,6 +51,14 @@ def test_codemod_module_shape(path: Path) -> None:
     assert command.DESCRIPTION and "\n" not in command.DESCRIPTION
 
 
+def test_importing_the_contract_does_not_import_libcst() -> None:
+    """``plx-migrate --version`` and ``--help`` import ``codemods._api``; libcst is only loaded to migrate."""
+    code = "import sys, codemods._api; print('libcst' in sys.modules)"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+
+
 def test_unknown_stage_raises_key_error() -> None:
     with pytest.raises(KeyError):
         run_stage("import polyaxon_helper\n", "to-polyaxon-v2")

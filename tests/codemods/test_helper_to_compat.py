@@ -201,6 +201,11 @@ check_noop = functools.partial(_testing.check_noop, stage="compat")
             id="global statement keeps the name",
         ),
         pytest.param(
+            'import polyaxon_helper\n__all__ = ["polyaxon_helper"]\n',
+            'import polyaxon_helper_compat as polyaxon_helper\n__all__ = ["polyaxon_helper"]\n',
+            id="module exported in __all__ keeps its name",
+        ),
+        pytest.param(
             "if cluster: import polyaxon_helper; polyaxon_helper.send_metrics(a=1)\n",
             "if cluster: import polyaxon_helper_compat; polyaxon_helper_compat.send_metrics(a=1)\n",
             id="one-line compound statement",

@@ -411,6 +411,76 @@ ID = "helper-to-experiment"
         ),
         pytest.param(
             """\
+            from polyaxon_helper import send_metrics, experiment, get_outputs_path
+            __all__ = ["send_metrics", "experiment", "get_outputs_path"]
+            """,
+            """\
+            from polyaxon_helper_compat.tracking import Experiment, get_outputs_path
+            experiment = Experiment()
+            send_metrics = experiment.log_metrics
+            __all__ = ["send_metrics", "experiment", "get_outputs_path"]
+            """,
+            id="names exported in __all__ stay bound",
+        ),
+        pytest.param(
+            """\
+            def setup():
+                global send_metrics
+                from polyaxon_helper import send_metrics
+
+            setup()
+            send_metrics(a=1)
+            """,
+            """\
+            def setup():
+                global send_metrics
+                from polyaxon_helper_compat.tracking import Experiment
+                experiment = Experiment()
+                send_metrics = experiment.log_metrics
+
+            setup()
+            send_metrics(a=1)
+            """,
+            id="global declaration: the module-level name stays bound",
+        ),
+        pytest.param(
+            """\
+            def make_reporter():
+                from polyaxon_helper import send_metrics
+
+                def report(**metrics):
+                    send_metrics(**metrics)
+                return report
+            """,
+            """\
+            def make_reporter():
+                from polyaxon_helper_compat.tracking import Experiment
+                experiment = Experiment()
+
+                def report(**metrics):
+                    experiment.log_metrics(**metrics)
+                return report
+            """,
+            id="closure uses the enclosing function's instance",
+        ),
+        pytest.param(
+            """\
+            from polyaxon_helper import send_metrics
+            from polyaxon_helper import send_metrics
+            send_metrics(a=1)
+            """,
+            """\
+            from polyaxon_helper_compat.tracking import Experiment
+            experiment = Experiment()
+            send_metrics = experiment.log_metrics
+            from polyaxon_helper_compat.tracking import Experiment
+            send_metrics = experiment.log_metrics
+            send_metrics(a=1)
+            """,
+            id="i14 the same name imported twice in one scope",
+        ),
+        pytest.param(
+            """\
             import polyaxon_helper_compat as plx
             plx.send_metrics(a=1)
             """,
