@@ -276,6 +276,14 @@ def test_fixes(before: str, after: str) -> None:
             id="polyaxon_client is not this stage's business",
         ),
         pytest.param("from polyaxon import tracking\ntracking.init()\n", id="v1 already on polyaxon"),
+        pytest.param("from polyaxon_helper_compat import *\n", id="already compat star import"),
+        pytest.param(
+            "polyaxon_helper = load_plugin('x')\npolyaxon_helper.send_metrics(a=1)\n",
+            id="a variable named polyaxon_helper, never imported",
+        ),
+        pytest.param(
+            "def report(polyaxon_helper):\n    polyaxon_helper.send_metrics(a=1)\n", id="a parameter named polyaxon_helper"
+        ),
         pytest.param("", id="empty file"),
         pytest.param("\ufeff# polyaxon_helper mentioned with a BOM\n", id="BOM kept without a change"),
         pytest.param("import polyaxon_helper.utils\n", id="submodule reported not rewritten"),

@@ -669,6 +669,17 @@ def test_fixes(before: str, after: str) -> None:
             "import polyaxon_helper as plx\nplx.settings.IN_CLUSTER\n", id="unknown module attribute"
         ),
         pytest.param("from polyaxon_helper import send_metrics\n\nprint 'x'\n", id="python 2 is not parsed"),
+        pytest.param(
+            "polyaxon_helper = load_plugin('x')\npolyaxon_helper.send_metrics(a=1)\n",
+            id="a variable named polyaxon_helper, never imported",
+        ),
+        pytest.param(
+            "from mylib.metrics import send_metrics  # was polyaxon_helper's\nsend_metrics(a=1)\n",
+            id="send_metrics from another module",
+        ),
+        pytest.param(
+            "from polyaxon_helper_compat.tracking import Job\ninfo = Job.get_job_info()\n", id="already migrated job"
+        ),
         pytest.param("# polyaxon_helper\r\nx = 1", id="f1 f2 untouched text"),
     ],
 )
