@@ -23,7 +23,6 @@ from libcst.metadata import BaseAssignment
 from codemods._helpers import COMPAT_MODULE, LEGACY_MODULE, Found, LegacyImportCommand, full_name
 
 
-
 def _imports_module(assignment: BaseAssignment, module: str) -> bool:
     """Whether ``assignment`` is a plain ``import <module>`` (no ``as``)."""
     node = getattr(assignment, "node", None)
@@ -38,7 +37,7 @@ class HelperToCompatCommand(LegacyImportCommand):
     DESCRIPTION = "Import polyaxon_helper_compat instead of polyaxon_helper (same names, same behaviour)."
 
     def plan(self, found: Found) -> None:
-        """Plan the new module name of each legacy import; report submodule imports."""
+        """Plan the new module name of each legacy import (submodules are reported by the base class)."""
         for site in found.imports:
             node = site.node
             if isinstance(node, cst.ImportFrom):
@@ -68,7 +67,9 @@ class HelperToCompatCommand(LegacyImportCommand):
         name seeing only those imports, and ``polyaxon_helper_compat`` means nothing else in the module.
         """
         bindings = self.scope_of(node).assignments[LEGACY_MODULE]
-        if LEGACY_MODULE in found.global_names | found.exported or not all(_imports_module(b, LEGACY_MODULE) for b in bindings):
+        if LEGACY_MODULE in found.global_names | found.exported:  # the name itself must stay bound
+            return None
+        if not all(_imports_module(b, LEGACY_MODULE) for b in bindings):
             return None
         uses = [access for binding in bindings for access in binding.references]
         if not all(isinstance(u.node, cst.Name) and set(u.referents) <= set(bindings) for u in uses):
