@@ -104,7 +104,7 @@ def run_stage(source: str, stage: str, *, path: str = "<string>") -> StageResult
     """
     import libcst as cst  # imported lazily: importing the contract stays cheap
 
-    from codemods import get_registry
+    from codemods._registry import get_registry
     from codemods._helpers import LegacyImportCommand
 
     codemods = [get_registry()[codemod_id] for codemod_id in STAGES[stage]]

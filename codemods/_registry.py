@@ -1,0 +1,49 @@
+"""The codemod registry, derived from the package: one public module, one codemod.
+
+It lives in a private module (re-exported by ``codemods/__init__.py``) so that ``run_stage`` can reach it by a
+submodule import, which also works when an old editable install maps ``codemods`` as a namespace package.
+"""
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from libcst.codemod import Codemod
+
+__all__ = ["get_registry"]
+
+PACKAGE = "codemods"
+
+
+@lru_cache(maxsize=None)
+def _registry() -> tuple[tuple[str, type[Codemod]], ...]:
+    from libcst.codemod import Codemod  # imported lazily: `import codemods._api` stays cheap for the CLI
+
+    entries = []
+    for info in sorted(pkgutil.iter_modules([str(Path(__file__).parent)]), key=lambda info: info.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{PACKAGE}.{info.name}")
+        commands = [
+            obj for obj in vars(module).values()
+            if inspect.isclass(obj) and issubclass(obj, Codemod) and not inspect.isabstract(obj)
+            and obj.__module__ == module.__name__
+        ]
+        if len(commands) != 1:
+            raise RuntimeError(f"codemod module {module.__name__} must define exactly one command, not {commands}")
+        entries.append((info.name.replace("_", "-"), commands[0]))
+    return tuple(entries)
+
+
+def get_registry() -> dict[str, type[Codemod]]:
+    """Map each codemod id (``"helper-to-compat"``) to its command class, from the package's public modules.
+
+    The id is the module name with ``_`` replaced by ``-``. Returns a new dict each time (the scan itself is
+    cached). Raises ``RuntimeError`` if a codemod module does not define exactly one concrete command class.
+    """
+    return dict(_registry())
