@@ -165,6 +165,18 @@ def lower_header_names(headers: Dict[str, Any]) -> Dict[str, Any]:
     return {k.lower(): v for k, v in (headers or {}).items()}
 
 
+def comparable(recording: Dict[str, Any]) -> Tuple[List[Dict[str, Any]], Dict[str, Any], Dict[str, List[int]]]:
+    """Split a normalised recording for comparison: (non-metric requests with lower-cased header names,
+    metric streams per path without batching {"rows", "headers", "bad_bodies"}, batch sizes per path)."""
+    split = split_metrics(recording["requests"])
+    requests = [{"method": r["method"], "path": r["path"], "headers": lower_header_names(r["headers"]),
+                 "body": r["body"]} for r in split["requests"]]
+    streams = {path: {"rows": s["rows"], "headers": [lower_header_names(h) for h in s["headers"]],
+                      "bad_bodies": s["bad_bodies"]} for path, s in split["metrics"].items()}
+    batches = {path: s["batch_sizes"] for path, s in split["metrics"].items()}
+    return requests, streams, batches
+
+
 def leftover_volatile(doc: Dict[str, Any]) -> List[str]:
     """What must never be left in a normalised (golden) recording: temp paths, the port, timings,
     per-machine run_env values, a created_at in an unexpected format. Empty when clean."""

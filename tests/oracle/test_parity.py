@@ -20,7 +20,7 @@ from typing import Any, Dict, List, Tuple
 import pytest
 
 from .cases import RECORDINGS, REPO, locate_script, parse_recording_name, run_case
-from .normalize import batch_size_problems, leftover_volatile, lower_header_names, split_metrics
+from .normalize import batch_size_problems, comparable, leftover_volatile, split_metrics
 
 OUR_GRACE = 0.4  # ours flushes at exit: late requests are not expected, this is only a safety margin
 TIMEOUT = 60.0
@@ -58,17 +58,6 @@ def _ours(golden_path: Path, tmp_path: Path, cleanup: bool = True) -> Tuple[Dict
     return ours, ctx
 
 
-def _comparable(recording: Dict[str, Any]) -> Tuple[List[Dict[str, Any]], Dict[str, Any], Dict[str, List[int]]]:
-    """(non-metric requests, metric streams without batching, batch sizes per path)."""
-    split = split_metrics(recording["requests"])
-    requests = [{"method": r["method"], "path": r["path"], "headers": lower_header_names(r["headers"]),
-                 "body": r["body"]} for r in split["requests"]]
-    streams = {path: {"rows": s["rows"], "headers": [lower_header_names(h) for h in s["headers"]],
-                      "bad_bodies": s["bad_bodies"]} for path, s in split["metrics"].items()}
-    batches = {path: s["batch_sizes"] for path, s in split["metrics"].items()}
-    return requests, streams, batches
-
-
 def test_recordings_exist():
     assert IN_CLUSTER and OUTSIDE, "no golden recordings in %s: run scripts/record_oracle.py" % RECORDINGS
 
@@ -100,8 +89,8 @@ def test_parity_with_original(golden_path, tmp_path):
     assert ours["stderr"] == golden["stderr"]
     assert ours["stdout"] == golden["stdout"]
 
-    g_requests, g_streams, _ = _comparable(golden)
-    o_requests, o_streams, o_batches = _comparable(ours)
+    g_requests, g_streams, _ = comparable(golden)
+    o_requests, o_streams, o_batches = comparable(ours)
     assert o_requests == g_requests
     assert sorted(o_streams) == sorted(g_streams), "metric POST paths differ"
     for path in g_streams:
