@@ -30,13 +30,16 @@ __all__ = [
 ]
 
 
-def _in_cluster() -> bool:
-    return _settings.get_context().kind == _settings.V0
+_in_cluster = _settings.in_cluster
 
 
-def _json_getter(name: str, what: str) -> Any:
+def _json_getter(name: str, what: str, v01_name: str | None = None, v01_what: str | None = None) -> Any:
+    """Decode ``name`` (a v0.2+ variable) or, when it is unset, ``v01_name`` (its v0.1 predecessor), with
+    the message the generation that used that variable printed for invalid JSON."""
     if not _in_cluster():
         return None
+    if v01_name and not os.environ.get(name) and os.environ.get(v01_name):
+        return _settings.read_json_env(v01_name, v01_what or what)
     return _settings.read_json_env(name, what)
 
 
@@ -74,20 +77,23 @@ def get_job_info() -> dict[str, Any] | None:
 
 
 def get_params() -> dict[str, Any] | None:
-    """Return the experiment's params/declarations (``POLYAXON_PARAMS`` decoded), or ``None``.
+    """Return the experiment's params/declarations, or ``None``.
 
-    Matches polyaxon-client 0.5.0 ``Experiment.get_params`` (polyaxon-helper ``get_params`` and
-    ``get_declarations``).
+    Reads ``POLYAXON_PARAMS`` (polyaxon-client 0.5.0 ``Experiment.get_params``), then, when it is unset,
+    ``POLYAXON_DECLARATIONS`` (polyaxon-helper 0.1.9 ``get_declarations``, message "Could get declarations").
     """
-    return _json_getter("POLYAXON_PARAMS", "params")  # type: ignore[no-any-return]
+    return _json_getter("POLYAXON_PARAMS", "params",  # type: ignore[no-any-return]
+                        "POLYAXON_DECLARATIONS", "declarations")
 
 
 def get_data_paths() -> dict[str, str] | None:
-    """Return the mounted data paths ``{"data1": "/data/1", ...}`` (``POLYAXON_RUN_DATA_PATHS``), or ``None``.
+    """Return the mounted data paths ``{"data1": "/data/1", ...}``, or ``None``.
 
-    Matches polyaxon-client 0.5.0 ``tracking.paths.get_data_paths``.
+    Reads ``POLYAXON_RUN_DATA_PATHS`` (polyaxon-client 0.5.0 ``tracking.paths.get_data_paths``), then,
+    when it is unset, ``POLYAXON_DATA_PATHS`` (polyaxon-helper 0.1.9).
     """
-    return _json_getter("POLYAXON_RUN_DATA_PATHS", "data paths")  # type: ignore[no-any-return]
+    return _json_getter("POLYAXON_RUN_DATA_PATHS", "data paths",  # type: ignore[no-any-return]
+                        "POLYAXON_DATA_PATHS", "data paths")
 
 
 def get_outputs_refs_paths() -> dict[str, list[str]] | None:
@@ -123,7 +129,7 @@ def get_outputs_path() -> str | None:
     Under no-op: ``None``.
     """
     ctx = _settings.get_context()
-    if ctx.kind == _settings.V0:
+    if ctx.kind in (_settings.V0, _settings.V01):
         return os.environ.get("POLYAXON_RUN_OUTPUTS_PATH")
     if ctx.kind == _settings.NO_OP:
         return None

@@ -45,7 +45,7 @@ def _http_v0_backend() -> Backend | None:
     if path is None:
         return None
     env = os.environ
-    host = env.get("POLYAXON_API_HTTP_HOST")
+    host = env.get("POLYAXON_API_HTTP_HOST") or env.get("POLYAXON_API")  # v0.1's name as a fallback
     if not host:  # polyaxon-client 0.5.0 api_config.py prints the same line
         print("Could get api host info, please make sure this is running inside a polyaxon job.")
     headers: dict[str, str] = {}
@@ -58,7 +58,30 @@ def _http_v0_backend() -> Backend | None:
         headers["Authorization"] = "%s %s" % (env.get("POLYAXON_AUTHENTICATION_TYPE") or "Token", token)
     return HttpV0Backend(host, *path, headers=headers, interval=_number("POLYAXON_INTERVAL", 1.0),
                          heartbeat_interval=_number("HEALTH_CHECK_INTERVAL", 60.0),
-                         flush_timeout=_number("POLYAXON_COMPAT_FLUSH_TIMEOUT", _number("POLYAXON_TIMEOUT", 20.0)))
+                         flush_timeout=_number("POLYAXON_COMPAT_FLUSH_TIMEOUT", _number("POLYAXON_TIMEOUT", 20.0)),
+                         max_queue=int(_number("POLYAXON_COMPAT_MAX_QUEUE", 100_000)))
+
+
+def _http_v01_backend() -> Backend | None:
+    """The polyaxon-helper 0.1.9 transport: ``POLYAXON_API``, ``Internaltoken`` auth, ``x-polyaxon-internal:
+    helper``; user, project and id from ``experiment_name`` (``"alice.mnist.7"``), as 0.1.9 ``send_metrics``."""
+    from polyaxon_helper_compat.backends.http_v0 import HttpV0Backend
+
+    env = os.environ
+    info = _settings.read_json_env("POLYAXON_EXPERIMENT_INFO", "experiment info")
+    name = info.get("experiment_name") if isinstance(info, dict) else None
+    token, api = env.get("POLYAXON_INTERNAL_SECRET_TOKEN"), env.get("POLYAXON_API")
+    if not api:  # polyaxon-helper 0.1.9 get_api() prints the same line
+        print("Could get api info, please make sure this is running inside a polyaxon job.")
+    if not (name and token and api) or len(str(name).split(".")) < 3:
+        print("Environment information not found, please make sure this is running inside a polyaxon job.")
+        return None
+    parts = str(name).split(".")
+    headers = {"Authorization": "Internaltoken %s" % token, "x-polyaxon-internal": "helper"}
+    return HttpV0Backend(api, parts[0], parts[1], parts[-1], headers, wire="v0.1",
+                         interval=_number("POLYAXON_INTERVAL", 1.0), heartbeat_interval=0,
+                         flush_timeout=_number("POLYAXON_COMPAT_FLUSH_TIMEOUT", 20.0),
+                         max_queue=int(_number("POLYAXON_COMPAT_MAX_QUEUE", 100_000)))
 
 
 def _number(name: str, default: float) -> float:
@@ -83,9 +106,10 @@ def _watch_exit(backend: Backend) -> None:
     ``BaseTracker._start``), chaining to the ``sys.excepthook`` in place instead of replacing it."""
     state = {"failed": False}
     previous = sys.excepthook
+    owner = os.getpid()  # a forked child (e.g. a DataLoader worker) does not end the run
 
     def excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
-        if not state["failed"]:
+        if not state["failed"] and os.getpid() == owner:
             state["failed"] = True
             try:
                 backend.log_status("failed", message="Type: %s, Value: %s" % (exc_type, exc))
@@ -94,7 +118,7 @@ def _watch_exit(backend: Backend) -> None:
         previous(exc_type, exc, tb)
 
     def at_exit() -> None:
-        if not state["failed"]:
+        if not state["failed"] and os.getpid() == owner:
             try:
                 backend.log_status("succeeded")
             except OSError as exc:  # e.g. the run folder was removed while the script ran
@@ -121,11 +145,11 @@ def _create() -> Backend:
 
         return NoOpBackend()
     if ctx.backend == "http-v0":
-        backend = _http_v0_backend()
+        backend = _http_v01_backend() if ctx.kind == _settings.V01 else _http_v0_backend()
         if backend is not None:
             return backend
-        print("polyaxon-helper-compat: POLYAXON_EXPERIMENT_INFO is missing or invalid; "
-              "recording locally instead of sending to the Polyaxon API", file=sys.stderr)
+        print("polyaxon-helper-compat: the Polyaxon API or this experiment is not configured "
+              "(POLYAXON_EXPERIMENT_INFO, API host, token); recording locally instead", file=sys.stderr)
     return _local_backend()
 
 

@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-__all__ = ["Context", "get_bool", "get_context", "read_json_env", "reset_context"]
+__all__ = ["Context", "get_bool", "get_context", "in_cluster", "read_json_env", "reset_context"]
 
 _TRUE = {"y", "yes", "t", "true", "on", "1"}
 _FALSE = {"n", "no", "f", "false", "off", "0"}
@@ -21,7 +21,11 @@ _FALSE = {"n", "no", "f", "false", "off", "0"}
 #: Context kinds, in the order they are detected.
 NO_OP = "no-op"
 V0 = "v0"  # polyaxon-client era (v0.2+): POLYAXON_IS_MANAGED / POLYAXON_IN_CLUSTER
+V01 = "v0.1"  # standalone helper era (polyaxon-helper 0.1.x): POLYAXON_API, POLYAXON_INTERNAL_SECRET_TOKEN, ...
 OUTSIDE = "outside"
+
+#: Variables only the v0.1 generation sets; any of them (without a v0.2+ marker) means a v0.1 cluster.
+V01_MARKERS = ("POLYAXON_API", "POLYAXON_INTERNAL_SECRET_TOKEN", "POLYAXON_DECLARATIONS", "POLYAXON_DATA_PATHS")
 
 #: Backend names accepted by POLYAXON_COMPAT_BACKEND.
 BACKENDS = ("http-v0", "local", "no-op")
@@ -66,9 +70,13 @@ def read_json_env(name: str, what: str) -> Any:
 class Context:
     """Where this process runs.
 
-    ``kind`` is one of ``"no-op"``, ``"v0"`` or ``"outside"``; ``backend`` is the backend chosen for it
-    (``"no-op"``, ``"http-v0"`` or ``"local"``), possibly forced by ``POLYAXON_COMPAT_BACKEND``.
-    ``is_managed`` mirrors polyaxon-client's ``settings.IS_MANAGED``.
+    ``kind`` is one of ``"no-op"``, ``"v0"`` (v0.2+), ``"v0.1"`` or ``"outside"``; ``backend`` is the
+    backend chosen for it (``"no-op"``, ``"http-v0"`` or ``"local"``), possibly forced by
+    ``POLYAXON_COMPAT_BACKEND``. ``is_managed`` mirrors polyaxon-client's ``settings.IS_MANAGED``.
+
+    Precedence, first match wins: ``POLYAXON_NO_OP`` -> no-op; ``POLYAXON_IS_MANAGED`` or
+    ``POLYAXON_IN_CLUSTER`` -> v0.2+ (even when v0.1 names are also set); any of :data:`V01_MARKERS`
+    -> v0.1; otherwise outside.
     """
 
     kind: str
@@ -87,6 +95,8 @@ def _detect() -> Context:
         kind, backend = NO_OP, "no-op"
     elif is_managed or in_cluster:
         kind, backend = V0, "http-v0" if is_managed else "local"
+    elif any(os.environ.get(name) for name in V01_MARKERS):
+        kind, backend = V01, "http-v0"
     else:
         kind, backend = OUTSIDE, "local"
     forced = os.environ.get("POLYAXON_COMPAT_BACKEND", "").strip().lower()
@@ -100,6 +110,11 @@ def _detect() -> Context:
                 file=sys.stderr,
             )
     return Context(kind=kind, backend=backend, is_managed=is_managed)
+
+
+def in_cluster() -> bool:
+    """Return ``True`` in a v0.2+ or v0.1 cluster context (where the getters read the environment)."""
+    return get_context().kind in (V0, V01)
 
 
 def get_context() -> Context:

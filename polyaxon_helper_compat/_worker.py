@@ -37,6 +37,11 @@ class BatchWorker:
         self._tick = tick
         self._interval = interval
         self._max_batch = max_batch
+        self.reset_after_fork()
+
+    def reset_after_fork(self) -> None:
+        """Start afresh: empty queue, no thread. Called at construction and, by the owner, in a child
+        process after ``os.fork`` (the parent's queued items stay the parent's to send)."""
         self._items: deque[Any] = deque()
         self._wake = threading.Event()
         self._idle = threading.Condition()

@@ -33,6 +33,7 @@ DEFAULT_SETUP = REPO.parent / "shared" / "oracle" / "setup.sh"
 
 HELPER = "0.5.0"                      # polyaxon-helper 0.5.0 (pins polyaxon-client 0.5.0)
 CLIENT = "polyaxon-client==0.6.1"     # the v0 tracking API, for experiment_api.py
+HELPER_V01 = "0.1.9"                  # polyaxon-helper 0.1.9, the standalone v0.1 generation
 
 # (script, env, oracle, variant, recorder options). Scripts: tests/oracle/scripts/ or the fixture project.
 CASES: List[Tuple[str, str, str, str, Dict[str, Any]]] = [
@@ -43,6 +44,11 @@ CASES: List[Tuple[str, str, str, str, Dict[str, Any]]] = [
     ("metrics_loop", "v0-incluster", HELPER, "status500", {"status": 500}),
     ("metrics_loop", "v0-incluster", HELPER, "fail-first2", {"fail_first": 2}),
     ("experiment_api", "v0-incluster", CLIENT, "client061", {}),
+] + [
+    (script, "v01-incluster", HELPER_V01, "", {})
+    for script in ("all_getters", "metrics_loop", "train", "distributed")
+] + [
+    ("metrics_loop", "v01-incluster", HELPER_V01, "status500", {"status": 500}),
 ]
 
 
@@ -76,6 +82,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                     help="the oracle setup script (default: %(default)s)")
     ap.add_argument("--oracle-python", help="python of polyaxon-helper %s (default: from --setup)" % HELPER)
     ap.add_argument("--client-oracle-python", help="python of %s (default: from --setup)" % CLIENT)
+    ap.add_argument("--v01-oracle-python", help="python of polyaxon-helper %s (default: from --setup)" % HELPER_V01)
     ap.add_argument("-k", dest="select", help="only the recordings whose file name contains this")
     ap.add_argument("-j", "--jobs", type=int, default=4)
     ap.add_argument("--grace", type=float, default=1.0, help="seconds to wait for late requests (default 1.0)")
@@ -84,7 +91,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     todo = [c for c in CASES if not opts.select or opts.select in cases.recording_name(c[0], c[1], c[3])]
     pythons: Dict[str, str] = {}
-    given = {HELPER: opts.oracle_python, CLIENT: opts.client_oracle_python}
+    given = {HELPER: opts.oracle_python, CLIENT: opts.client_oracle_python, HELPER_V01: opts.v01_oracle_python}
     for version in sorted({c[2] for c in todo}):
         pythons[version] = given[version] or oracle_python(opts.setup, version)
     paths = {v: interpreter_paths(p) for v, p in pythons.items()}

@@ -1,38 +1,46 @@
-"""The Polyaxon v0 REST backend (polyaxon-client 0.5.0 traffic, over ``requests``).
+"""The Polyaxon v0 REST backend (polyaxon-helper 0.1.9 / polyaxon-client 0.5.0 traffic, over ``requests``).
 
-What is sent, for experiment ``{user}/{project}/{id}`` under ``{host}/api/v1`` (matches polyaxon-client 0.5.0,
-verified against recordings of the original in ``tests/recordings``):
+What is sent, for ``{entity}`` ``experiments/{id}`` (or ``jobs/{id}``) of ``{user}/{project}`` under
+``{host}/api/v1`` (verified against recordings of the originals in ``tests/recordings``):
 
+wire ``"v0.2"`` (polyaxon-client 0.5.0/0.6.1, the default):
 - ``update(patch)`` -> ``PATCH /{user}/{project}/experiments/{id}/`` with the patch as JSON;
-- metric rows -> ``POST .../experiments/{id}/metrics/`` with a JSON list of
+- metric rows -> ``POST .../metrics/`` with a JSON list of
   ``{"values": {...}, "created_at": "YYYY-MM-DD HH:MM:SS.ffffff+00:00"}``, batched: rows logged within one
   ``interval`` (``POLYAXON_INTERVAL``, default 1 s) go in one request of at most 200 rows;
-- statuses -> ``POST .../experiments/{id}/statuses/`` with ``{"status", "message"?, "traceback"?}``;
-- every ``HEALTH_CHECK_INTERVAL`` seconds (default 60) while the run is alive, ``POST .../_heartbeat/``.
+- statuses -> ``POST .../statuses/`` with ``{"status", "message"?, "traceback"?}``;
+- every ``HEALTH_CHECK_INTERVAL`` seconds (default 60) while the process runs, ``POST .../_heartbeat/``.
 
-Headers: ``Authorization: <auth type> <token>`` (``Token`` by default) and the internal header
-(``POLYAXON_INTERNAL_HEADER: POLYAXON_INTERNAL_HEADER_SERVICE``), ``Content-Type: application/json``.
+wire ``"v0.1"`` (polyaxon-helper 0.1.9): one ``POST .../experiments/{id}/metrics`` (no trailing slash) per
+row, form-encoded ``values=<JSON of the values as floats>``; other operations as in v0.2.
 
-Delivery: a daemon thread sends (``send`` never blocks the caller); connection errors and 5xx are retried
-with exponential backoff (urllib3 ``Retry``); a request still refused after that is appended to a spool file
-(JSON lines: method, url, body) and one line on stderr says how many rows and where, so nothing is lost
-silently. At interpreter exit the queue is flushed with a deadline (``POLYAXON_COMPAT_FLUSH_TIMEOUT`` seconds,
-default 20, the original's ``POLYAXON_TIMEOUT``); what is still queued then is spooled too.
+Delivery (beyond the originals, which dropped what the server refused): a daemon thread sends, so logging
+never waits for the network; connection errors, timeouts, 429 and 5xx are retried with exponential backoff
+and jitter (urllib3 ``Retry``, ``Retry-After`` honoured); any other 4xx is reported once per status with the
+server's message. A request still refused, rows past the queue cap (``POLYAXON_COMPAT_MAX_QUEUE``, default
+100,000 rows) and whatever is still queued when the exit flush deadline passes (``flush_timeout``) are
+written to a spool file (see :mod:`polyaxon_helper_compat._spool`; ``plx-replay`` sends them later) and one
+stderr line gives its path and count. NaN and infinite values have no JSON form: they are sent as ``null``
+(one warning per metric name). Tokens never appear in messages or spool files. After ``os.fork`` the child
+starts with an empty queue (nothing queued in the parent is sent twice) and its own connection pool.
 ``requests`` is imported on the worker thread, not when the backend is created.
 """
 from __future__ import annotations
 
 import atexit
+import inspect
 import json
 import logging
+import math
 import os
 import sys
-import tempfile
 import time
+import weakref
 from typing import Any
 
-from polyaxon_helper_compat.backends.base import Backend
+from polyaxon_helper_compat._spool import SpoolWriter, public_headers
 from polyaxon_helper_compat._worker import BatchWorker
+from polyaxon_helper_compat.backends.base import Backend
 from polyaxon_helper_compat.exceptions import DeliveryError
 
 __all__ = ["HttpV0Backend"]
@@ -41,52 +49,97 @@ logger = logging.getLogger(__name__)
 
 #: Most metric rows in one POST (polyaxon-client's QUEUE_CALL is 200).
 MAX_ROWS = 200
-RETRY_STATUSES = (500, 502, 503, 504)
+RETRY_STATUSES = (429, 500, 502, 503, 504)
+WIRES = ("v0.2", "v0.1")
+
+
+def _finite(values: dict[str, Any], warned: set[str]) -> dict[str, Any]:
+    """Replace NaN/infinite floats by ``None`` (JSON has no such numbers), warning once per metric name."""
+    out = values
+    for key, value in values.items():
+        if isinstance(value, float) and not math.isfinite(value):
+            if out is values:
+                out = dict(values)
+            out[key] = None
+            if key not in warned:
+                warned.add(key)
+                print("polyaxon-helper-compat: metric %r is %r, which JSON cannot carry: sent as null" % (key, value),
+                      file=sys.stderr)
+    return out
 
 
 class HttpV0Backend(Backend):
-    """Send one v0 experiment's tracking calls to a Polyaxon v0 API.
+    """Send one v0 experiment's (or job's) tracking calls to a Polyaxon v0 API.
 
     Args:
-        api_host: e.g. ``"http://polyaxon-api:80"`` (``POLYAXON_API_HTTP_HOST``), no trailing ``/api/v1``.
+        api_host: e.g. ``"http://polyaxon-api:80"`` (``POLYAXON_API_HTTP_HOST``), no ``/api/v1``.
         username, project_name: owner and project, e.g. ``"alice"``, ``"mnist"``.
-        experiment_id: the experiment's id within the project (string or int).
+        experiment_id: the entity's id within the project (string or int).
         headers: headers sent with every request (authorization, internal header).
+        entity: ``"experiments"`` or ``"jobs"``.
+        wire: ``"v0.2"`` (polyaxon-client) or ``"v0.1"`` (polyaxon-helper 0.1.9), see the module docstring.
         interval: seconds between two sends of queued rows.
         heartbeat_interval: seconds between heartbeats; ``0`` disables them.
         flush_timeout: seconds the exit flush may take.
-        retries: retry attempts on connection errors and 5xx, with backoff ``backoff`` seconds x 2^n.
+        retries: retry attempts on connection errors, timeouts, 429 and 5xx; backoff ``backoff`` x 2^n s.
+        request_timeout: seconds to wait for the server's answer to one request.
+        max_queue: queued rows past which new rows go straight to the spool file (bounded memory).
+
+    Raises ``ValueError`` for an unknown ``wire`` or ``entity``.
     """
 
     name = "http-v0"
 
     def __init__(self, api_host: str | None, username: str, project_name: str, experiment_id: str,
-                 headers: dict[str, str], *, interval: float = 1.0, heartbeat_interval: float = 60.0,
-                 flush_timeout: float = 20.0, retries: int = 5, backoff: float = 0.25,
-                 request_timeout: float = 25.0) -> None:
-        self.base_url = "%s/api/v1/%s/%s/experiments/%s/" % (api_host, username, project_name, experiment_id)
+                 headers: dict[str, str], *, entity: str = "experiments", wire: str = "v0.2",
+                 interval: float = 1.0, heartbeat_interval: float = 60.0, flush_timeout: float = 20.0,
+                 retries: int = 5, backoff: float = 0.25, request_timeout: float = 25.0,
+                 max_queue: int = 100_000) -> None:
+        if wire not in WIRES:
+            raise ValueError("wire must be one of %s, not %r" % (WIRES, wire))
+        if entity not in ("experiments", "jobs"):
+            raise ValueError("entity must be 'experiments' or 'jobs', not %r" % (entity,))
+        self.base_url = "%s/api/v1/%s/%s/%s/%s/" % (api_host, username, project_name, entity, experiment_id)
+        self.wire = wire
         self.headers = dict(headers)
-        self.headers.setdefault("Content-Type", "application/json")
+        if wire == "v0.2":
+            self.headers.setdefault("Content-Type", "application/json")
         self._retries = retries
         self._backoff = backoff
         self._request_timeout = request_timeout
         self._flush_timeout = flush_timeout
         self._heartbeat_interval = heartbeat_interval
         self._last_heartbeat = time.monotonic()
+        self._max_queue = max_queue
         self._session: Any = None
-        self._spool_path: str | None = None
         self._closed = False
-        self.undelivered_rows = 0
+        self._reported_statuses: set[int] = set()
+        self._nan_warned: set[str] = set()
+        self._overflow: list[tuple[str, str, Any]] = []
+        self._quiet_rows = 0
+        self.delivered_rows = 0
+        self.spool = SpoolWriter("%s_%s_%s_%s" % (username, project_name, entity, experiment_id))
         self._worker = BatchWorker("polyaxon-compat-http", self._handle, interval=interval, max_batch=MAX_ROWS,
-                                  tick=self._heartbeat)
+                                   tick=self._heartbeat)
+        self._pid = os.getpid()
         atexit.register(self.close)
+        ref = weakref.ref(self)
+        os.register_at_fork(after_in_child=lambda: (lambda b: b and b._after_fork())(ref()))
+
+    @property
+    def undelivered_rows(self) -> int:
+        """Metric rows written to the spool file so far (in this process)."""
+        return self.spool.rows
 
     # -- operations (called from user code: only queue) -------------------------------------------
     def update(self, patch: dict[str, Any]) -> None:
         self._worker.put(("PATCH", self.base_url, patch))
 
     def log_metrics(self, values: dict[str, Any], created_at: str) -> None:
-        self._worker.put(("ROW", self.base_url + "metrics/", {"values": values, "created_at": created_at}))
+        if self._worker.pending() >= self._max_queue:
+            self._overflow_row(("ROW", self._metrics_url(), {"values": values, "created_at": created_at}))
+            return
+        self._worker.put(("ROW", self._metrics_url(), {"values": values, "created_at": created_at}))
 
     def log_status(self, status: str, message: str | None = None, traceback: str | None = None) -> None:
         body: dict[str, Any] = {"status": status}
@@ -104,16 +157,51 @@ class HttpV0Backend(Backend):
             return
         self._closed = True
         left = self._worker.close(self._flush_timeout if timeout is None else timeout)
+        if self._overflow:
+            left = self._overflow + left
+            self._overflow = []
         if left:
-            self._spool(self._requests(left), "not sent before exit")
+            self._spool(self._requests(left), "not sent before exit (flush deadline)")
+        if self._quiet_rows:
+            print("polyaxon-helper-compat: %d metric rows logged while %d were waiting were kept in %s "
+                  "(replay with: plx-replay %s)" % (self._quiet_rows, self._max_queue, self.spool.path,
+                                                    self.spool.path), file=sys.stderr)
+            self._quiet_rows = 0
 
-    # -- worker thread ------------------------------------------------------------------------------
-    @staticmethod
-    def _requests(items: list[tuple[str, str, Any]]) -> list[tuple[str, str, Any]]:
-        """Group consecutive metric rows for the same URL into POSTs of at most MAX_ROWS rows."""
+    # -- internals ----------------------------------------------------------------------------------
+    def _metrics_url(self) -> str:
+        return self.base_url + "metrics/" if self.wire == "v0.2" else self.base_url + "metrics"
+
+    def _overflow_row(self, item: tuple[str, str, Any]) -> None:
+        """Past the queue cap: keep rows in a small buffer written to the spool 1,000 at a time."""
+        self._overflow.append(item)
+        if len(self._overflow) >= 1000:
+            batch, self._overflow = self._overflow, []
+            self._spool(self._requests(batch), "queue full (%d rows waiting)" % self._max_queue, quiet=True)
+
+    def _after_fork(self) -> None:
+        """In a forked child: forget the parent's queue, thread and connections (they stay the parent's)."""
+        self._worker.reset_after_fork()
+        self._session = None
+        self._overflow = []
+        self._quiet_rows = 0
+        self.delivered_rows = 0
+        self._pid = os.getpid()
+        self.spool = SpoolWriter(self.spool._name)
+        self._closed = False
+        self._register_multiprocessing_flush()
+
+    def _register_multiprocessing_flush(self) -> None:
+        # multiprocessing children leave through os._exit (no atexit); their finalizers still run.
+        mp_util = sys.modules.get("multiprocessing.util")
+        if mp_util is not None:
+            mp_util.Finalize(self, HttpV0Backend.close, args=(self,), exitpriority=10)
+
+    def _requests(self, items: list[tuple[str, str, Any]]) -> list[tuple[str, str, Any]]:
+        """Group consecutive v0.2 metric rows for the same URL into POSTs of at most MAX_ROWS rows."""
         out: list[tuple[str, str, Any]] = []
         for method, url, body in items:
-            if method == "ROW":
+            if method == "ROW" and self.wire == "v0.2":
                 last = out[-1] if out else None
                 if last is not None and last[0] == "ROWS" and last[1] == url and len(last[2]) < MAX_ROWS:
                     last[2].append(body)
@@ -126,7 +214,11 @@ class HttpV0Backend(Backend):
     def _handle(self, items: list[tuple[str, str, Any]]) -> None:
         for method, url, body in self._requests(items):
             try:
-                self._send("POST" if method == "ROWS" else method, url, body)
+                self._send(method, url, body)
+                if method == "ROWS":
+                    self.delivered_rows += len(body)
+                elif method == "ROW":
+                    self.delivered_rows += 1
             except DeliveryError as exc:
                 self._spool([(method, url, body)], str(exc))
 
@@ -145,10 +237,13 @@ class HttpV0Backend(Backend):
             from requests.adapters import HTTPAdapter
             from urllib3.util.retry import Retry
 
+            options: dict[str, Any] = {}
+            if "backoff_jitter" in inspect.signature(Retry).parameters:  # urllib3 >= 2
+                options["backoff_jitter"] = self._backoff
             retry = Retry(total=self._retries, connect=self._retries, read=self._retries,
                           status=self._retries, backoff_factor=self._backoff, status_forcelist=RETRY_STATUSES,
                           allowed_methods=frozenset({"GET", "POST", "PATCH", "PUT", "DELETE"}),
-                          raise_on_status=False)
+                          raise_on_status=False, respect_retry_after_header=True, **options)
             session = requests.Session()
             adapter = HTTPAdapter(max_retries=retry)
             session.mount("http://", adapter)
@@ -156,42 +251,54 @@ class HttpV0Backend(Backend):
             self._session = session
         return self._session
 
+    def _encode(self, method: str, body: Any) -> tuple[dict[str, Any], int]:
+        """Return (``requests`` keyword arguments carrying ``body``, number of metric rows in it)."""
+        if method == "ROWS":
+            rows = [dict(r, values=_finite(r["values"], self._nan_warned)) for r in body]
+            return {"data": json.dumps(rows)}, len(rows)
+        if method == "ROW":  # v0.1: one form-encoded row, values as floats (polyaxon-helper 0.1.9)
+            values = {k: (float(v) if isinstance(v, (int, float)) and v is not None else v)
+                      for k, v in body["values"].items()}
+            return {"data": {"values": json.dumps(_finite(values, self._nan_warned))}}, 1
+        return ({} if body is None else {"data": json.dumps(body)}), 0
+
     def _send(self, method: str, url: str, body: Any) -> None:
         """Send one request; raise :class:`DeliveryError` when it is finally refused or cannot be sent."""
         import requests
 
-        data = None if body is None else json.dumps(body)
+        kwargs, _ = self._encode(method, body)
+        verb = "POST" if method in ("ROWS", "ROW") else method
         try:
-            response = self._get_session().request(method, url, data=data, headers=self.headers,
-                                                   timeout=self._request_timeout)
+            response = self._get_session().request(verb, url, headers=self.headers,
+                                                   timeout=self._request_timeout, **kwargs)
         except requests.RequestException as exc:
-            raise DeliveryError("%s %s failed: %s" % (method, url, exc)) from exc
+            raise DeliveryError("%s %s failed: %s" % (verb, url, type(exc).__name__)) from exc
         if response.status_code >= 400:
-            raise DeliveryError("%s %s answered HTTP %d" % (method, url, response.status_code),
+            message = (response.text or "").strip().replace("\n", " ")[:300]
+            if response.status_code not in self._reported_statuses and response.status_code < 500:
+                self._reported_statuses.add(response.status_code)
+                print("polyaxon-helper-compat: the Polyaxon API refused %s %s with HTTP %d: %s"
+                      % (verb, url, response.status_code, message or "(no message)"), file=sys.stderr)
+            raise DeliveryError("%s %s answered HTTP %d" % (verb, url, response.status_code),
                                 status=response.status_code)
 
-    def _spool(self, requests_: list[tuple[str, str, Any]], reason: str) -> None:
-        rows = sum(len(b) if m == "ROWS" else 0 for m, _, b in requests_)
-        self.undelivered_rows += rows
-        path = self._spool_file()
+    def _spool(self, requests_: list[tuple[str, str, Any]], reason: str, quiet: bool = False) -> None:
+        headers, auth = public_headers(self.headers)
+        entries = []
+        for method, url, body in requests_:
+            kwargs, rows = self._encode(method, body) if method in ("ROWS", "ROW") else ({}, 0)
+            fmt = "form" if method == "ROW" else "json"
+            payload = json.loads(kwargs["data"]) if method == "ROWS" else (kwargs["data"] if method == "ROW" else body)
+            entries.append({"method": "POST" if method in ("ROWS", "ROW") else method, "url": url, "format": fmt,
+                            "headers": headers, "auth": auth, "body": payload, "rows": rows})
         try:
-            with open(path, "a", encoding="utf-8") as f:
-                for method, url, body in requests_:
-                    f.write(json.dumps({"method": "POST" if method == "ROWS" else method, "url": url,
-                                        "body": body}) + "\n")
-            where = "kept in %s" % path
+            count, rows = self.spool.write(entries, reason)
+            where = "kept in %s (replay with: plx-replay %s)" % (self.spool.path, self.spool.path)
         except OSError as exc:
-            where = "and could not be spooled (%s): %s" % (exc, json.dumps([b for _, _, b in requests_]))
-        print("polyaxon-helper-compat: %d request(s) (%d metric rows) not delivered (%s); %s"
-              % (len(requests_), rows, reason, where), file=sys.stderr)
-
-    def _spool_file(self) -> str:
-        if self._spool_path is None:
-            folder = os.environ.get("POLYAXON_COMPAT_SPOOL_DIR") or os.path.join(".polyaxon-compat", "spool")
-            try:
-                os.makedirs(folder, exist_ok=True)
-            except OSError:
-                folder = tempfile.gettempdir()
-            name = self.base_url.split("/api/v1/", 1)[-1].strip("/").replace("/", "_") or "run"
-            self._spool_path = os.path.abspath(os.path.join(folder, "%s-%d.jsonl" % (name, os.getpid())))
-        return self._spool_path
+            count, rows = len(entries), sum(e["rows"] for e in entries)
+            where = "and could not be spooled (%s): %s" % (exc, json.dumps([e["body"] for e in entries]))
+        if quiet:
+            self._quiet_rows += rows
+        else:
+            print("polyaxon-helper-compat: %d request(s) (%d metric rows) not delivered (%s); %s"
+                  % (count, rows, reason, where), file=sys.stderr)

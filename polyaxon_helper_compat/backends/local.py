@@ -24,6 +24,7 @@ import secrets
 import shutil
 import sys
 import threading
+import weakref
 from typing import Any
 
 from polyaxon_helper_compat.backends.base import Backend
@@ -84,6 +85,18 @@ class LocalBackend(Backend):
         if announce:
             print("polyaxon-helper-compat: recording this run locally in %s" % self.path, file=sys.stderr)
         atexit.register(self.close)
+        ref = weakref.ref(self)
+        os.register_at_fork(after_in_child=lambda: (lambda b: b and b._after_fork())(ref()))
+
+    def _after_fork(self) -> None:
+        """In a forked child: an empty queue of its own (the parent writes what it had queued); rows the
+        child logs are appended to the same run's ``metrics.jsonl``."""
+        self._worker.reset_after_fork()
+        self._lock = threading.Lock()
+        self._closed = False
+        mp_util = sys.modules.get("multiprocessing.util")
+        if mp_util is not None:  # multiprocessing children leave through os._exit: no atexit
+            mp_util.Finalize(self, LocalBackend.close, args=(self,), exitpriority=10)
 
     def _save(self) -> None:
         with self._lock:
