@@ -8,9 +8,24 @@ keep what they could not deliver (see each backend).
 """
 from __future__ import annotations
 
+import os
+import weakref
 from typing import Any
 
-__all__ = ["Backend"]
+__all__ = ["Backend", "after_fork_in_child"]
+
+
+def after_fork_in_child(backend: Any) -> None:
+    """Call ``backend._after_fork()`` in every child process forked after this call, for as long as the
+    backend is alive (a weak reference: a closed, forgotten backend is not kept alive by this)."""
+    ref = weakref.ref(backend)
+
+    def handler() -> None:
+        obj = ref()
+        if obj is not None:
+            obj._after_fork()
+
+    os.register_at_fork(after_in_child=handler)
 
 
 class Backend:

@@ -35,12 +35,11 @@ import math
 import os
 import sys
 import time
-import weakref
 from typing import Any
 
 from polyaxon_helper_compat._spool import SpoolWriter, public_headers
 from polyaxon_helper_compat._worker import BatchWorker
-from polyaxon_helper_compat.backends.base import Backend
+from polyaxon_helper_compat.backends.base import Backend, after_fork_in_child
 from polyaxon_helper_compat.exceptions import DeliveryError
 
 __all__ = ["HttpV0Backend"]
@@ -123,8 +122,7 @@ class HttpV0Backend(Backend):
                                    tick=self._heartbeat)
         self._pid = os.getpid()
         atexit.register(self.close)
-        ref = weakref.ref(self)
-        os.register_at_fork(after_in_child=lambda: (lambda b: b and b._after_fork())(ref()))
+        after_fork_in_child(self)
 
     @property
     def undelivered_rows(self) -> int:

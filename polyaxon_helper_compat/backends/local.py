@@ -24,10 +24,9 @@ import secrets
 import shutil
 import sys
 import threading
-import weakref
 from typing import Any
 
-from polyaxon_helper_compat.backends.base import Backend
+from polyaxon_helper_compat.backends.base import Backend, after_fork_in_child
 from polyaxon_helper_compat._worker import BatchWorker
 
 __all__ = ["LocalBackend", "default_runs_dir"]
@@ -85,8 +84,7 @@ class LocalBackend(Backend):
         if announce:
             print("polyaxon-helper-compat: recording this run locally in %s" % self.path, file=sys.stderr)
         atexit.register(self.close)
-        ref = weakref.ref(self)
-        os.register_at_fork(after_in_child=lambda: (lambda b: b and b._after_fork())(ref()))
+        after_fork_in_child(self)
 
     def _after_fork(self) -> None:
         """In a forked child: an empty queue of its own (the parent writes what it had queued); rows the

@@ -168,3 +168,55 @@ def test_unknown_forced_backend_is_reported_and_ignored(clean_env, monkeypatch, 
     set_env(monkeypatch, {"POLYAXON_COMPAT_BACKEND": "carrier-pigeon"})
     assert _settings.get_context().backend == "local"
     assert "ignoring POLYAXON_COMPAT_BACKEND='carrier-pigeon'" in capsys.readouterr().err
+
+
+V01 = {
+    "POLYAXON_API": "http://api",
+    "POLYAXON_INTERNAL_SECRET_TOKEN": "t",
+    "POLYAXON_DECLARATIONS": '{"lr": 0.01}',
+    "POLYAXON_DATA_PATHS": '{"data1": "/data/1"}',
+    "POLYAXON_RUN_OUTPUTS_PATH": "/outputs",
+    "POLYAXON_LOG_LEVEL": "DEBUG",
+}
+
+
+def test_v01_context_reads_the_v01_names(clean_env, monkeypatch):
+    set_env(monkeypatch, V01)
+    assert _settings.get_context().kind == "v0.1"
+    assert compat.get_declarations() == compat.get_params() == {"lr": 0.01}
+    assert compat.get_data_paths() == {"data1": "/data/1"}
+    assert compat.get_outputs_path() == "/outputs"
+    assert compat.get_log_level() == "DEBUG"
+
+
+@pytest.mark.parametrize(
+    ("env", "params", "data"),
+    [
+        pytest.param({"POLYAXON_PARAMS": '{"lr": 1}', "POLYAXON_DECLARATIONS": '{"lr": 2}'}, {"lr": 1}, None,
+                     id="POLYAXON_PARAMS before POLYAXON_DECLARATIONS"),
+        pytest.param({"POLYAXON_DECLARATIONS": '{"lr": 2}'}, {"lr": 2}, None, id="declarations when params unset"),
+        pytest.param({"POLYAXON_RUN_DATA_PATHS": '{"a": "/a"}', "POLYAXON_DATA_PATHS": '{"b": "/b"}'}, None,
+                     {"a": "/a"}, id="RUN_DATA_PATHS before DATA_PATHS"),
+    ],
+)
+@pytest.mark.parametrize("marker", [{"POLYAXON_IS_MANAGED": "true"}, {"POLYAXON_API": "http://api"}],
+                         ids=["v0.2+ context", "v0.1 context"])
+def test_mixed_generations_precedence(clean_env, monkeypatch, env, params, data, marker):
+    set_env(monkeypatch, {**marker, **env})
+    assert compat.get_params() == params
+    assert compat.get_data_paths() == data
+
+
+def test_v02_marker_wins_over_v01_names(clean_env, monkeypatch):
+    set_env(monkeypatch, {**V01, "POLYAXON_IS_MANAGED": "true"})
+    assert _settings.get_context().kind == "v0"
+
+
+@pytest.mark.parametrize(("env", "message"), [
+    ({"POLYAXON_DECLARATIONS": "{bad"}, "declarations"),
+    ({"POLYAXON_PARAMS": "{bad", "POLYAXON_DECLARATIONS": '{"lr": 2}'}, "params"),
+])
+def test_invalid_json_message_names_the_variable_read(clean_env, monkeypatch, capsys, env, message):
+    set_env(monkeypatch, {"POLYAXON_API": "http://api", **env})
+    assert compat.get_declarations() is None
+    assert capsys.readouterr().out == "Could get %s, please make sure this is running inside a polyaxon job.\n" % message
