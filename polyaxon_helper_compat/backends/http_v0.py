@@ -110,7 +110,8 @@ class HttpV0Backend(Backend):
         self._heartbeat_interval = heartbeat_interval
         self._last_heartbeat = time.monotonic()
         self._max_queue = max_queue
-        self._session: Any = None
+        self._sessions: dict[bool, Any] = {}
+        self._degraded = False  # the last request failed after every retry: retry the next ones once only
         self._closed = False
         self._reported_statuses: set[int] = set()
         self._nan_warned: set[str] = set()
@@ -180,7 +181,8 @@ class HttpV0Backend(Backend):
     def _after_fork(self) -> None:
         """In a forked child: forget the parent's queue, thread and connections (they stay the parent's)."""
         self._worker.reset_after_fork()
-        self._session = None
+        self._sessions = {}
+        self._degraded = False
         self._overflow = []
         self._quiet_rows = 0
         self.delivered_rows = 0
@@ -229,8 +231,10 @@ class HttpV0Backend(Backend):
             except DeliveryError as exc:
                 logger.debug("heartbeat failed: %s", exc)
 
-    def _get_session(self) -> Any:
-        if self._session is None:
+    def _get_session(self, degraded: bool = False) -> Any:
+        """The ``requests`` session: full retries, or (``degraded``) a single retry while the API is down,
+        so that a dead server delays the exit flush by one backoff, not one per queued request."""
+        if degraded not in self._sessions:
             import requests
             from requests.adapters import HTTPAdapter
             from urllib3.util.retry import Retry
@@ -238,16 +242,17 @@ class HttpV0Backend(Backend):
             options: dict[str, Any] = {}
             if "backoff_jitter" in inspect.signature(Retry).parameters:  # urllib3 >= 2
                 options["backoff_jitter"] = self._backoff
-            retry = Retry(total=self._retries, connect=self._retries, read=self._retries,
-                          status=self._retries, backoff_factor=self._backoff, status_forcelist=RETRY_STATUSES,
+            retries = 1 if degraded else self._retries
+            retry = Retry(total=retries, connect=retries, read=retries,
+                          status=retries, backoff_factor=self._backoff, status_forcelist=RETRY_STATUSES,
                           allowed_methods=frozenset({"GET", "POST", "PATCH", "PUT", "DELETE"}),
                           raise_on_status=False, respect_retry_after_header=True, **options)
             session = requests.Session()
             adapter = HTTPAdapter(max_retries=retry)
             session.mount("http://", adapter)
             session.mount("https://", adapter)
-            self._session = session
-        return self._session
+            self._sessions[degraded] = session
+        return self._sessions[degraded]
 
     def _encode(self, method: str, body: Any) -> tuple[dict[str, Any], int]:
         """Return (``requests`` keyword arguments carrying ``body``, number of metric rows in it)."""
@@ -267,10 +272,12 @@ class HttpV0Backend(Backend):
         kwargs, _ = self._encode(method, body)
         verb = "POST" if method in ("ROWS", "ROW") else method
         try:
-            response = self._get_session().request(verb, url, headers=self.headers,
-                                                   timeout=self._request_timeout, **kwargs)
+            response = self._get_session(self._degraded).request(verb, url, headers=self.headers,
+                                                                 timeout=self._request_timeout, **kwargs)
         except requests.RequestException as exc:
+            self._degraded = True
             raise DeliveryError("%s %s failed: %s" % (verb, url, type(exc).__name__)) from exc
+        self._degraded = response.status_code in RETRY_STATUSES
         if response.status_code >= 400:
             message = (response.text or "").strip().replace("\n", " ")[:300]
             if response.status_code not in self._reported_statuses and response.status_code < 500:
