@@ -2,9 +2,10 @@
 
 The operations mirror what polyaxon-client 0.5/0.6 sends for an experiment: ``update`` is the
 ``PATCH .../experiments/{id}/`` of name, description, tags, params, data refs and run env (with
-``merge: True`` unless reset); ``log_metrics`` one metric row; ``log_status`` a status; artifacts are files
-copied into the outputs. Backends never raise into user code for transport problems: they report and
-keep what they could not deliver (see each backend).
+``merge: True`` unless reset); ``log_metrics`` one metric row; ``log_status`` a status; ``log_code_ref``
+the git code reference (``POST .../coderef/``); artifacts are files copied into the outputs. Backends never
+raise into user code for transport problems: they report and keep what they could not deliver (see each
+backend).
 """
 from __future__ import annotations
 
@@ -49,6 +50,10 @@ class Backend:
 
     def log_artifact(self, path: str) -> None:
         """Keep a copy of file ``path`` with the run's outputs."""
+
+    def log_code_ref(self, code_ref: dict[str, Any] | None) -> None:
+        """Record the code reference ``{"commit", "head", "branch", "git_url", "is_dirty"}`` (``None`` outside
+        a git work tree), as polyaxon-client 0.6.1 ``log_code_ref``."""
 
     def outputs_path(self) -> str | None:
         """Return the run's outputs folder, or ``None`` when the backend has none."""

@@ -9,6 +9,8 @@ wire ``"v0.2"`` (polyaxon-client 0.5.0/0.6.1, the default):
   ``{"values": {...}, "created_at": "YYYY-MM-DD HH:MM:SS.ffffff+00:00"}``, batched: rows logged within one
   ``interval`` (``POLYAXON_INTERVAL``, default 1 s) go in one request of at most 200 rows;
 - statuses -> ``POST .../statuses/`` with ``{"status", "message"?, "traceback"?}``;
+- code reference -> ``POST .../coderef/`` with ``{"commit", "head", "branch", "git_url", "is_dirty"}`` (no body
+  and no ``Content-Type`` outside a git repository, as polyaxon-client 0.6.1);
 - every ``HEALTH_CHECK_INTERVAL`` seconds (default 60) while the process runs, ``POST .../_heartbeat/``.
 
 wire ``"v0.1"`` (polyaxon-helper 0.1.9): one ``POST .../experiments/{id}/metrics`` (no trailing slash) per
@@ -50,6 +52,7 @@ logger = logging.getLogger(__name__)
 MAX_ROWS = 200
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 WIRES = ("v0.2", "v0.1")
+ENTITIES = ("experiments", "jobs", "groups")
 
 
 def _finite(values: dict[str, Any], warned: set[str]) -> dict[str, Any]:
@@ -75,7 +78,7 @@ class HttpV0Backend(Backend):
         username, project_name: owner and project, e.g. ``"alice"``, ``"mnist"``.
         experiment_id: the entity's id within the project (string or int).
         headers: headers sent with every request (authorization, internal header).
-        entity: ``"experiments"`` or ``"jobs"``.
+        entity: ``"experiments"``, ``"jobs"`` or ``"groups"`` (a group has statuses and updates only).
         wire: ``"v0.2"`` (polyaxon-client) or ``"v0.1"`` (polyaxon-helper 0.1.9), see the module docstring.
         interval: seconds between two sends of queued rows.
         heartbeat_interval: seconds between heartbeats; ``0`` disables them.
@@ -96,13 +99,16 @@ class HttpV0Backend(Backend):
                  max_queue: int = 100_000) -> None:
         if wire not in WIRES:
             raise ValueError("wire must be one of %s, not %r" % (WIRES, wire))
-        if entity not in ("experiments", "jobs"):
-            raise ValueError("entity must be 'experiments' or 'jobs', not %r" % (entity,))
+        if entity not in ENTITIES:
+            raise ValueError("entity must be one of %s, not %r" % (ENTITIES, entity))
         self.base_url = "%s/api/v1/%s/%s/%s/%s/" % (api_host, username, project_name, entity, experiment_id)
         self.wire = wire
         self.headers = dict(headers)
         if wire == "v0.2":
             self.headers.setdefault("Content-Type", "application/json")
+        # A request without a body (heartbeat, code reference outside a git repository) has no Content-Type,
+        # as polyaxon-client sends it (requests' json=None).
+        self._headers_without_body = {k: v for k, v in self.headers.items() if k.lower() != "content-type"}
         self._retries = retries
         self._backoff = backoff
         self._request_timeout = request_timeout
@@ -147,6 +153,9 @@ class HttpV0Backend(Backend):
         if traceback:
             body["traceback"] = traceback
         self._worker.put(("POST", self.base_url + "statuses/", body))
+
+    def log_code_ref(self, code_ref: dict[str, Any] | None) -> None:
+        self._worker.put(("POST", self.base_url + "coderef/", code_ref))
 
     def flush(self, timeout: float = 10.0) -> bool:
         return self._worker.flush(timeout)
@@ -271,8 +280,9 @@ class HttpV0Backend(Backend):
 
         kwargs, _ = self._encode(method, body)
         verb = "POST" if method in ("ROWS", "ROW") else method
+        headers = self.headers if kwargs else self._headers_without_body
         try:
-            response = self._get_session(self._degraded).request(verb, url, headers=self.headers,
+            response = self._get_session(self._degraded).request(verb, url, headers=headers,
                                                                  timeout=self._request_timeout, **kwargs)
         except requests.RequestException as exc:
             self._degraded = True

@@ -136,6 +136,9 @@ class LocalBackend(Backend):
         self.run["statuses"].append(entry)
         self._save()
 
+    def log_code_ref(self, code_ref: dict[str, Any] | None) -> None:
+        self.update({"code_ref": code_ref})
+
     def log_artifact(self, path: str) -> None:
         target = os.path.join(self._outputs, os.path.basename(path.rstrip(os.sep)))
         if os.path.isdir(path):

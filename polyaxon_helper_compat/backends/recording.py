@@ -29,6 +29,9 @@ class RecordingBackend(Backend):
     def log_artifact(self, path: str) -> None:
         self.calls.append(("artifact", path))
 
+    def log_code_ref(self, code_ref: dict[str, Any] | None) -> None:
+        self.calls.append(("code_ref", code_ref))
+
     def outputs_path(self) -> str | None:
         return self._outputs
 
