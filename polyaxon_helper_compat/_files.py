@@ -5,25 +5,32 @@ A source file is read as bytes, its encoding is found the way Python itself find
 decoded *without* newline translation, so CRLF and a missing final newline survive the round trip.
 It is written back with the same encoding (``utf-8-sig`` puts the BOM back) through a temporary file
 in the same directory and :func:`os.replace`, so a file is either the old bytes or the new bytes,
-never half-written, and it keeps its permission bits.
+never half-written, and it keeps its permission bits (and its owner, when allowed). A file without
+write permission is never written, even by root (for whom permission bits do not stop a write), and
+a file that changed on disk since it was read is not overwritten.
 
 Only the CLI imports this module; it needs nothing outside the standard library.
 """
 from __future__ import annotations
 
+import errno
 import io
 import os
 import stat
 import tempfile
 import tokenize
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = [
+    "FileChangedError",
+    "FileStamp",
+    "ReadOnlyFileError",
     "SourceDecodeError",
     "SourceEncodeError",
     "SourceText",
     "decode_source",
     "encode_source",
+    "is_writable",
     "read_source",
     "write_atomic",
 ]
@@ -54,16 +61,35 @@ class SourceEncodeError(ValueError):
         self.reason = reason
 
 
+class ReadOnlyFileError(PermissionError):
+    """The file has no write permission bit (or :func:`os.access` denies writing it): it is not written."""
+
+
+class FileChangedError(OSError):
+    """The file changed on disk between reading it and writing it back: it is not overwritten."""
+
+
+#: What identifies one version of a file on disk: ``(st_ino, st_size, st_mtime_ns)``.
+FileStamp = tuple[int, int, int]
+
+
+def _stamp(st: os.stat_result) -> FileStamp:
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
 @dataclass(frozen=True)
 class SourceText:
     """The decoded text of a source file and what is needed to write it back identically.
 
     ``encoding`` is the codec name from :func:`tokenize.detect_encoding`; it is ``"utf-8-sig"`` when the
     file starts with a UTF-8 BOM (the BOM is not part of ``text`` and is restored on encoding).
+    ``stamp`` identifies the version read from disk (``None`` when decoded from bytes); it does not take
+    part in comparisons.
     """
 
     text: str
     encoding: str
+    stamp: FileStamp | None = field(default=None, compare=False)
 
     @property
     def has_bom(self) -> bool:
@@ -78,8 +104,10 @@ def read_source(path: str | os.PathLike[str]) -> SourceText:
     :class:`SourceDecodeError` when its encoding declaration is invalid or its bytes do not decode.
     """
     with open(path, "rb") as f:
+        stamp = _stamp(os.fstat(f.fileno()))
         data = f.read()
-    return decode_source(data)
+    source = decode_source(data)
+    return SourceText(source.text, source.encoding, stamp)
 
 
 def decode_source(data: bytes) -> SourceText:
@@ -119,16 +147,31 @@ def encode_source(text: str, encoding: str) -> bytes:
         raise SourceEncodeError(line, reason) from exc
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
+def is_writable(st: os.stat_result, path: str | os.PathLike[str]) -> bool:
+    """Whether the file ``path`` (whose :func:`os.stat` is ``st``) may be written by us.
+
+    False when no write permission bit is set at all (a read-only file, whoever we are: root ignores the
+    bits, this does not) or when :func:`os.access` says we may not write it.
+    """
+    return bool(st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)) and os.access(path, os.W_OK)
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes, *, expected: FileStamp | None = None) -> None:
     """Replace the contents of the existing file at ``path`` with ``data``, atomically.
 
     The bytes go to a temporary file in the same directory, which then replaces the target with
-    :func:`os.replace`; the target's permission bits are kept. A symbolic link is resolved first, so the
-    link stays a link and its target is rewritten. On any error the temporary file is removed, the
-    original is left as it was, and the error (:class:`OSError`) propagates.
+    :func:`os.replace`; the target's permission bits are kept, and its owner and group when we may set
+    them. A symbolic link is resolved first, so the link stays a link and its target is rewritten.
+    Raises :class:`ReadOnlyFileError` (nothing written) when the target is not writable (see
+    :func:`is_writable`), :class:`FileChangedError` when ``expected`` (a :attr:`SourceText.stamp`) is given
+    and the file on disk is no longer that version. On any error the temporary file is removed, the
+    original is left as it was, and the error (an :class:`OSError`) propagates.
     """
     target = os.path.realpath(path)
-    mode = stat.S_IMODE(os.stat(target).st_mode)
+    st = os.stat(target)
+    if not is_writable(st, target):
+        raise ReadOnlyFileError(errno.EACCES, "read-only file", os.fspath(path))
+    mode = stat.S_IMODE(st.st_mode)
     directory, name = os.path.split(target)
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".plx-migrate.tmp")
     try:
@@ -137,6 +180,13 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, mode)
+        if hasattr(os, "chown") and (st.st_uid, st.st_gid) != (os.getuid(), os.getgid()):
+            try:
+                os.chown(tmp, st.st_uid, st.st_gid)
+            except OSError:  # not allowed to give it away: the new file is ours, its content is what matters
+                pass
+        if expected is not None and _stamp(os.stat(target)) != expected:
+            raise FileChangedError(errno.EAGAIN, "changed on disk while being migrated", os.fspath(path))
         os.replace(tmp, target)
     except BaseException:
         try:

@@ -9,6 +9,8 @@ import pytest
 
 from polyaxon_helper_compat import _files
 from polyaxon_helper_compat._files import (
+    FileChangedError,
+    ReadOnlyFileError,
     SourceDecodeError,
     SourceEncodeError,
     decode_source,
@@ -122,3 +124,45 @@ def test_write_atomic_through_symlink_rewrites_target_and_keeps_link(tmp_path: P
     assert link.is_symlink()
     assert os.readlink(link) == str(target)
     assert target.read_bytes() == b"new\n"
+
+
+def test_read_source_records_the_version_read(tmp_path: Path) -> None:
+    path = tmp_path / "m.py"
+    path.write_bytes(b"a = 1\n")
+    st = path.stat()
+    assert read_source(path).stamp == (st.st_ino, st.st_size, st.st_mtime_ns)
+    assert decode_source(b"a = 1\n").stamp is None
+
+
+@pytest.mark.parametrize("mode", [0o444, 0o400, 0o555])
+def test_write_atomic_refuses_a_file_without_write_permission_even_for_root(tmp_path: Path, mode: int) -> None:
+    path = tmp_path / "m.py"
+    path.write_bytes(b"old\n")
+    path.chmod(mode)
+    with pytest.raises(ReadOnlyFileError, match="read-only file"):
+        write_atomic(path, b"new\n")
+    assert path.read_bytes() == b"old\n"
+    assert stat.S_IMODE(path.stat().st_mode) == mode
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.py"]
+
+
+def test_write_atomic_refuses_a_file_changed_since_it_was_read(tmp_path: Path) -> None:
+    path = tmp_path / "m.py"
+    path.write_bytes(b"old\n")
+    stamp = read_source(path).stamp
+    path.write_bytes(b"edited meanwhile\n")
+    with pytest.raises(FileChangedError):
+        write_atomic(path, b"new\n", expected=stamp)
+    assert path.read_bytes() == b"edited meanwhile\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.py"]
+    write_atomic(path, b"new\n", expected=read_source(path).stamp)
+    assert path.read_bytes() == b"new\n"
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="only root may give a file away")
+def test_write_atomic_keeps_owner_and_group(tmp_path: Path) -> None:
+    path = tmp_path / "m.py"
+    path.write_bytes(b"old\n")
+    os.chown(path, 4321, 8765)
+    write_atomic(path, b"new\n")
+    assert (path.stat().st_uid, path.stat().st_gid) == (4321, 8765)
