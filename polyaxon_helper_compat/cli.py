@@ -3,11 +3,13 @@
 The only module that joins the runtime package and the codemods (it is imported by the console script,
 never by the runtime). Layers, from the bottom:
 
-* :func:`iter_files` walks the given paths (sorted, skipping VCS, virtualenv and build folders, never
-  following symbolic links found inside a folder) and yields the files some handler knows;
-* :func:`migrate_file` is the pure per-file step, ``(path, stage, mode) -> FileOutcome``, that a process
-  pool can call: it dispatches on :data:`HANDLERS` (one handler per file kind; only Python for now) and
-  turns every problem into a ``failed`` outcome, so one bad file never stops a run;
+* :func:`iter_files` walks the given paths lazily, in a fixed order (:mod:`._walk`: skipping VCS, virtualenv
+  and build folders, what ``.gitignore`` files ignore and ``--exclude`` matches, never following a symbolic
+  link found inside a folder) and yields the files some handler knows;
+* :func:`migrate_file` is the pure per-file step, ``(path, stage, mode) -> FileOutcome``, that the worker
+  processes run (:mod:`._cli_pool`, results back in walk order, a crashing worker costs only its file): it
+  dispatches on :data:`HANDLERS` (one handler per file kind; only Python for now) and turns every problem
+  into a ``failed`` outcome, so one bad file never stops a run;
 * :func:`outcome_messages`, :func:`summary_line`, :func:`exit_code` and :func:`build_report` turn outcomes
   into output;
 * :func:`main`, the click command, only parses options and prints.
@@ -18,46 +20,61 @@ written, or its rewritten code would not compile).
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import difflib
 import fnmatch
+import functools
 import io
 import json
 import os
 import re
+import sys
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import PurePath
-from typing import Any, Callable, Literal
+from typing import IO, Any, Callable, Literal
 
 import click
+from pathspec import GitIgnoreSpec
 
 from codemods._api import STAGES, Change, ManualSite, run_stage
+from polyaxon_helper_compat._cli_pool import map_in_order, process_executor
 from polyaxon_helper_compat._files import (
+    FileChangedError,
+    ReadOnlyFileError,
     SourceDecodeError,
     SourceEncodeError,
     encode_source,
     read_source,
     write_atomic,
 )
+from polyaxon_helper_compat._walk import WalkIssue, compile_patterns, walk
 
 __all__ = [
+    "CRASH_REASON",
     "HANDLERS",
     "FileOutcome",
     "build_report",
+    "crashed",
     "display_path",
     "exit_code",
     "handler_for",
+    "internal_error",
     "iter_files",
     "main",
     "migrate_file",
     "migrate_python_file",
     "outcome_messages",
+    "printable",
+    "stray_line",
     "summary_line",
     "unified_diff",
+    "write_report",
 ]
 
 DISTRIBUTION = "polyaxon-helper-compat"
@@ -66,12 +83,6 @@ DISTRIBUTION = "polyaxon-helper-compat"
 Mode = Literal["write", "diff", "check"]
 #: ``skipped`` is a file left alone on purpose (not an error); ``failed`` is an error (exit code 2).
 Status = Literal["changed", "unchanged", "skipped", "failed"]
-
-#: Folder names never entered while walking (a folder given on the command line is always entered).
-SKIP_DIRS = frozenset(
-    {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "build", "dist", "__pycache__", ".tox", ".nox", ".eggs"}
-)
-SKIP_DIR_GLOBS = ("*.egg-info",)
 
 _ERROR_LOCATION = re.compile(r"(\d+)(?::(\d+))?: (.*)", re.DOTALL)
 
@@ -116,68 +127,33 @@ def display_path(path: str) -> str:
     return relative
 
 
-def _is_skipped_dir(entry: os.DirEntry[str]) -> bool:
-    return (
-        entry.name in SKIP_DIRS
-        or any(fnmatch.fnmatchcase(entry.name, pattern) for pattern in SKIP_DIR_GLOBS)
-        or os.path.isfile(os.path.join(entry.path, "pyvenv.cfg"))
-    )
+def printable(text: str) -> str:
+    """Return ``text`` (a path) fit for any output: bytes that are not UTF-8 become ``\\xNN`` escapes.
 
-
-def _walk(root: str) -> Iterator[str | FileOutcome]:
-    """Yield the handled files under the folder ``root``: each folder's files by name, then its subfolders.
-
-    Symbolic links inside the tree are never followed (so no loops and nothing outside ``root``); a
-    symlinked file of a handled kind is reported as skipped. A folder that cannot be listed is a failure.
+    File names that are not valid UTF-8 reach Python as lone surrogates (PEP 383), which no stream can
+    encode; everything else is returned unchanged.
     """
-    stack = [root]
-    while stack:
-        directory = stack.pop()
-        try:
-            with os.scandir(directory) as scan:
-                entries = sorted(scan, key=lambda entry: entry.name)
-        except OSError as exc:
-            yield FileOutcome(display_path(directory), "failed", reason=f"cannot read folder: {exc.strerror or exc}")
-            continue
-        subdirs: list[str] = []
-        for entry in entries:
-            if entry.is_symlink():
-                if handler_for(entry.name) is not None:
-                    yield FileOutcome(display_path(entry.path), "skipped", reason="symbolic link, not followed")
-            elif entry.is_dir(follow_symlinks=False):
-                if not _is_skipped_dir(entry):
-                    subdirs.append(entry.path)
-            elif entry.is_file(follow_symlinks=False) and handler_for(entry.name) is not None:
-                yield entry.path
-        stack.extend(reversed(subdirs))
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that did not come from a file name
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def iter_files(paths: Iterable[str]) -> Iterator[str | FileOutcome]:
-    """Yield what to migrate under ``paths`` (files and folders), in a deterministic order.
+def iter_files(paths: Sequence[str], *, exclude: GitIgnoreSpec | None = None) -> Iterator[str | FileOutcome]:
+    """Yield what to migrate under ``paths`` (files and folders), lazily, in a deterministic order.
 
     Yields a display path (see :func:`display_path`) for each file to give to :func:`migrate_file`, or a
-    ready :class:`FileOutcome` for an entry decided without reading it (a symlinked file inside a folder,
-    an explicit path that is not a regular file, a folder that cannot be listed). A path named explicitly
-    is used whatever its name; a file reached twice (e.g. given alone and inside a given folder) is
-    yielded once. Paths are expected to exist (the CLI checks); a missing one is yielded and fails on read.
+    ready :class:`FileOutcome` for an entry decided without reading it (a symbolic link found inside a
+    folder, a path that is not a regular file, a folder that cannot be listed). ``exclude`` holds the
+    ``--exclude`` patterns. What is walked, skipped and ignored is described in
+    :mod:`polyaxon_helper_compat._walk`; paths are expected to exist (the CLI checks), a missing one is
+    yielded and fails on read.
     """
-    seen: set[str] = set()
-    for path in paths:
-        items: Iterable[str | FileOutcome]
-        if os.path.isdir(path):
-            items = _walk(path)
-        elif os.path.exists(path) and not os.path.isfile(path):
-            items = [FileOutcome(display_path(path), "skipped", reason="not a regular file")]
+    for item in walk(paths, wanted=lambda name: handler_for(name) is not None, exclude=exclude):
+        if isinstance(item, WalkIssue):
+            yield FileOutcome(display_path(item.path), item.status, reason=item.reason)
         else:
-            items = [path]
-        for item in items:
-            if isinstance(item, str):
-                real = os.path.realpath(item)
-                if real in seen:
-                    continue
-                seen.add(real)
-                item = display_path(item)
-            yield item
+            yield display_path(item)
 
 
 # ------------------------------------------------------------------------------------------ migrating
@@ -208,17 +184,43 @@ def _compile_error(code: str, path: str) -> tuple[int | None, int | None, str] |
     return None
 
 
+def _lines(text: str) -> list[str]:
+    """Split ``text`` into lines with their endings, at ``\\n``, ``\\r\\n`` and ``\\r`` alike (as Python does)."""
+    return io.StringIO(text, newline="").readlines()
+
+
+def stray_line(old: str, new: str, changes: Sequence[Change]) -> int | None:
+    """Return the first line of ``old`` that ``new`` alters although no change in ``changes`` covers it.
+
+    ``changes`` are the codemods' records of the statements they rewrote (1-based ``line`` in ``old``, and
+    ``old`` text, which may span several lines). Lines may be *added* anywhere (new imports, the
+    ``experiment = Experiment()`` line), but every original line that is removed or altered must belong to a
+    rewritten statement. libcst does not always reproduce untouched code exactly (LibCST#1457: it drops the
+    space in ``except X :``); this is what keeps such a file from being silently reformatted. Returns the
+    1-based line number, or ``None`` when only rewritten statements changed.
+    """
+    covered: set[int] = set()
+    for change in changes:
+        covered.update(range(change.line, change.line + change.old.count("\n") + 1))
+    matcher = difflib.SequenceMatcher(None, _lines(old), _lines(new), autojunk=False)
+    for tag, first, last, _, _ in matcher.get_opcodes():
+        if tag in ("replace", "delete"):
+            for number in range(first + 1, last + 1):
+                if number not in covered:
+                    return number
+    return None
+
+
 def unified_diff(old: str, new: str, path: str) -> str:
     """Return a git-style unified diff (``--- a/<path>``, ``+++ b/<path>``) from ``old`` to ``new``.
 
     Lines keep their own line endings (a CRLF file gives CRLF lines); a last line without a newline is
-    followed by ``\\ No newline at end of file``. Returns ``""`` when the texts are equal.
+    followed by ``\\ No newline at end of file``. ``path`` goes through :func:`printable`. Returns ``""``
+    when the texts are equal.
     """
-    name = PurePath(path).as_posix().lstrip("/")
-    old_lines = io.StringIO(old, newline="").readlines()
-    new_lines = io.StringIO(new, newline="").readlines()
+    name = printable(PurePath(path).as_posix().lstrip("/"))
     out: list[str] = []
-    for line in difflib.unified_diff(old_lines, new_lines, f"a/{name}", f"b/{name}"):
+    for line in difflib.unified_diff(_lines(old), _lines(new), f"a/{name}", f"b/{name}"):
         out.append(line)
         if not line.endswith(("\n", "\r")):
             out.append("\n\\ No newline at end of file\n")
@@ -226,12 +228,14 @@ def unified_diff(old: str, new: str, path: str) -> str:
 
 
 def migrate_python_file(path: str, stage: str, mode: Mode) -> FileOutcome:
-    """Migrate one Python file: read and decode, run the stage, check the result compiles, then act.
+    """Migrate one Python file: read and decode, run the stage, check the result, then act.
 
     ``path`` is a file path, ``stage`` a key of ``STAGES``, ``mode`` one of ``write``/``diff``/``check``.
-    The file is written (atomically, same encoding, BOM and newlines) only in ``write`` mode, only when the
-    codemods changed it, and only when the new code compiles and encodes. Every expected problem is
-    returned as a ``failed`` outcome with the file left byte-identical; nothing is raised for bad input.
+    The file is written (atomically, same encoding, BOM, newlines, mode) only in ``write`` mode, only when
+    the codemods report a real edit (``StageResult.changed``), only when no line outside the rewritten
+    statements changes (see :func:`stray_line`), the new code compiles and encodes, the file has write
+    permission and did not change on disk meanwhile. Every expected problem is returned as a ``failed``
+    outcome with the file left byte-identical; nothing is raised for bad input.
     """
     try:
         source = read_source(path)
@@ -248,6 +252,13 @@ def migrate_python_file(path: str, stage: str, mode: Mode) -> FileOutcome:
     if not result.changed or result.code == source.text:
         return FileOutcome(path, "unchanged", manual=manual)
 
+    stray = stray_line(source.text, result.code, result.changes)
+    if stray is not None:
+        reason = (
+            "not rewritten, libcst would also change this line, which no codemod rewrote "
+            "(it cannot reproduce it exactly, e.g. `except X :`; reformat the line and run again)"
+        )
+        return FileOutcome(path, "failed", reason=reason, line=stray, manual=manual)
     problem = _compile_error(result.code, path)
     if problem is not None:
         line, column, message = problem
@@ -259,7 +270,11 @@ def migrate_python_file(path: str, stage: str, mode: Mode) -> FileOutcome:
         return FileOutcome(path, "failed", reason=f"not rewritten, cannot encode the new code: {exc.reason}", line=exc.line)
     if mode == "write":
         try:
-            write_atomic(path, data)
+            write_atomic(path, data, expected=source.stamp)
+        except ReadOnlyFileError:
+            return FileOutcome(path, "failed", reason="read-only file")
+        except FileChangedError:
+            return FileOutcome(path, "failed", reason="not rewritten, the file changed on disk while being migrated")
         except OSError as exc:
             return FileOutcome(path, "failed", reason=f"cannot write: {exc.strerror or exc}")
     diff = unified_diff(source.text, result.code, path) if mode == "diff" else ""
@@ -294,9 +309,28 @@ def migrate_file(path: str, stage: str, mode: Mode) -> FileOutcome:
         return FileOutcome(path, "skipped", reason="no migration for this kind of file")
     try:
         return handler(path, stage, mode)
+    except RecursionError:  # libcst walks its trees recursively (e.g. a string of thousands of `+`)
+        return FileOutcome(path, "failed", reason="cannot migrate: the code is nested too deeply for libcst")
     except Exception as exc:  # one bad file never stops the run
-        detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        return FileOutcome(path, "failed", reason=f"internal error: {detail}")
+        return internal_error(path, exc)
+
+
+def internal_error(path: str, exc: BaseException) -> FileOutcome:
+    """Return the ``failed`` outcome of ``path`` for an unexpected exception ``exc`` (a bug, ours or libcst's)."""
+    detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return FileOutcome(path, "failed", reason=f"internal error: {detail}")
+
+
+#: Why a file failed when the worker process migrating it died, twice (see :mod:`._cli_pool`).
+CRASH_REASON = (
+    "the worker process crashed while migrating this file, twice (e.g. code nested too deeply for "
+    "libcst's native parser); left as it is"
+)
+
+
+def crashed(path: str) -> FileOutcome:
+    """Return the ``failed`` outcome of ``path`` when its worker process died while migrating it."""
+    return FileOutcome(path, "failed", reason=CRASH_REASON)
 
 
 # ---------------------------------------------------------------------------------------------- output
@@ -313,19 +347,21 @@ def outcome_messages(outcome: FileOutcome, mode: Mode, verbosity: int) -> list[s
     ``verbosity`` is -1 (``-q``), 0 or 1 (``-v``). Failures (``<path>[:<line>[:<col>]]: <reason>``) and
     manual-attention sites (``<path>:<line>:<col>: <reason>: <code>``, 1-based column) are always shown;
     ``rewrote <path>``/``would rewrite <path>`` from verbosity 0; unchanged and skipped files only with 1.
+    Paths go through :func:`printable`.
     """
+    path = printable(outcome.path)
     messages: list[str] = []
     if outcome.status == "failed":
-        where = ":".join(str(part) for part in (outcome.path, outcome.line, outcome.column) if part is not None)
+        where = ":".join(str(part) for part in (path, outcome.line, outcome.column) if part is not None)
         messages.append(f"{where}: {outcome.reason}")
     elif outcome.status == "changed" and verbosity >= 0:
-        messages.append(f"rewrote {outcome.path}" if mode == "write" else f"would rewrite {outcome.path}")
+        messages.append(f"rewrote {path}" if mode == "write" else f"would rewrite {path}")
     elif outcome.status == "unchanged" and verbosity > 0:
-        messages.append(f"{outcome.path}: unchanged")
+        messages.append(f"{path}: unchanged")
     elif outcome.status == "skipped" and verbosity > 0:
-        messages.append(f"{outcome.path}: skipped: {outcome.reason}")
+        messages.append(f"{path}: skipped: {outcome.reason}")
     for site in outcome.manual:
-        messages.append(f"{outcome.path}:{site.line}:{site.column + 1}: {site.reason}: {_one_line(site.code)}")
+        messages.append(f"{path}:{site.line}:{site.column + 1}: {site.reason}: {_one_line(site.code)}")
     return messages
 
 
@@ -354,13 +390,18 @@ def summary_line(outcomes: Sequence[FileOutcome], mode: Mode) -> str:
     )
 
 
-def exit_code(outcomes: Sequence[FileOutcome], *, check: bool) -> int:
-    """Return 2 when a file failed; else 1 when ``check`` and a file would change, or a manual site remains; else 0."""
+def exit_code(outcomes: Sequence[FileOutcome], *, check: bool, exit_zero_even_if_changed: bool = False) -> int:
+    """Return the exit code for ``outcomes``.
+
+    2 when a file failed; else 1 when a manual-attention site remains, or when ``check`` and a file would
+    change (unless ``exit_zero_even_if_changed``); else 0. Rewriting files in place is success (0): a
+    pre-commit hook that modifies files fails anyway.
+    """
     if any(outcome.status == "failed" for outcome in outcomes):
         return 2
     if any(outcome.manual for outcome in outcomes):
         return 1
-    if check and any(outcome.status == "changed" for outcome in outcomes):
+    if check and not exit_zero_even_if_changed and any(outcome.status == "changed" for outcome in outcomes):
         return 1
     return 0
 
@@ -378,11 +419,13 @@ def build_report(outcomes: Sequence[FileOutcome], *, options: dict[str, Any], co
     Shape: ``{"tool", "version", "options", "exit_code", "summary": {scanned, changed, unchanged, skipped,
     failed, manual}, "files": [{"path", "outcome", "reason", "line", "column", "changes": [{line, old, new, codemod}],
     "manual": [{line, column, code, reason, codemod}]}]}``; ``outcome`` is changed/unchanged/skipped/failed
-    ("changed" means "would change" unless ``options["mode"] == "write"``); ``column`` is 1-based, as on stderr.
+    ("changed" means "would change" unless ``options["mode"] == "write"``); ``column`` is 1-based, as on stderr;
+    paths go through :func:`printable`. The document depends only on the input and ``options``, so the same
+    run gives the same bytes whatever ``--jobs``.
     """
     files = [
         {
-            "path": outcome.path,
+            "path": printable(outcome.path),
             "outcome": outcome.status,
             "reason": outcome.reason,
             "line": outcome.line,
@@ -402,7 +445,50 @@ def build_report(outcomes: Sequence[FileOutcome], *, options: dict[str, Any], co
     }
 
 
+def write_report(path: str, report: dict[str, Any]) -> None:
+    """Write ``report`` as indented UTF-8 JSON to ``path``; raises :class:`OSError` when it cannot be written."""
+    with open(path, "w", encoding="utf-8", errors="backslashreplace") as f:
+        json.dump(report, f, indent=2, ensure_ascii=False)
+        f.write("\n")
+
+
 # ------------------------------------------------------------------------------------------------- CLI
+
+
+def _new_executor() -> Executor:
+    """The executor of one worker lane (:func:`._cli_pool.process_executor`; tests run files in-process)."""
+    return process_executor()
+
+
+def _wants_progress(stream: IO[str], verbosity: int) -> bool:
+    """Whether to draw a progress bar on ``stream`` (stderr): only on a terminal, and not with ``-q``."""
+    return verbosity >= 0 and stream.isatty()
+
+
+def _list_codemods(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """``--list-codemods``: print ``<id>  <DESCRIPTION>`` for each registered codemod, sorted, and exit 0."""
+    if not value or ctx.resilient_parsing:
+        return
+    from codemods import get_registry
+
+    registry = get_registry()
+    width = max((len(codemod_id) for codemod_id in registry), default=0)
+    for codemod_id, command in sorted(registry.items()):
+        click.echo(f"{codemod_id:<{width}}  {getattr(command, 'DESCRIPTION', '')}".rstrip())
+    ctx.exit(0)
+
+
+def _check_patterns(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    """Reject an ``--exclude`` pattern that is not valid gitignore syntax (a usage error, exit 2)."""
+    for pattern in value:
+        try:
+            GitIgnoreSpec.from_lines([pattern])
+        except ValueError as exc:
+            raise click.BadParameter(f"{pattern!r} is not a valid gitignore pattern ({exc})") from exc
+    return value
+
+
+_CLEAR_LINE = "\r\x1b[K"
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -418,13 +504,42 @@ def build_report(outcomes: Sequence[FileOutcome], *, options: dict[str, Any], co
 @click.option("--diff", is_flag=True, help="Print a unified diff on stdout and write nothing.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when a file would change.")
 @click.option(
+    "--exit-zero-even-if-changed",
+    is_flag=True,
+    help="With --check, exit 0 even when files would change (failures and manual sites still count).",
+)
+@click.option(
+    "--exclude",
+    "excludes",
+    metavar="PATTERN",
+    multiple=True,
+    callback=_check_patterns,
+    help="Skip what this gitignore-style pattern matches, relative to each folder given (repeatable). "
+    "Files given by name are always migrated.",
+)
+@click.option(
     "--report",
     "report_path",
     type=click.Path(dir_okay=False, path_type=str),
     help="Write every outcome, change and manual-attention site as JSON to this file.",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes.  [default: the number of CPUs]",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and manual-attention sites.")
 @click.option("-v", "--verbose", is_flag=True, help="Print every file's outcome.")
+@click.option(
+    "--list-codemods",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_list_codemods,
+    help="List the codemods (id and description) and exit.",
+)
 @click.version_option(package_name=DISTRIBUTION, prog_name="plx-migrate")
 @click.pass_context
 def main(
@@ -433,35 +548,78 @@ def main(
     stage: str,
     diff: bool,
     check: bool,
+    exit_zero_even_if_changed: bool,
+    excludes: tuple[str, ...],
     report_path: str | None,
+    jobs: int | None,
     quiet: bool,
     verbose: bool,
 ) -> None:
-    """Migrate polyaxon_helper / Polyaxon v0 code under PATH... (files and folders)."""
+    """Migrate polyaxon_helper / Polyaxon v0 code under PATH... (files and folders).
+
+    Folders are walked skipping VCS, virtualenv and build folders, what .gitignore files ignore and what
+    --exclude matches; symbolic links inside them are never followed. Exit codes: 0 done or nothing to do;
+    1 with --check when a file would change, or when sites need manual attention; 2 on a usage error or
+    when a file could not be read, parsed or written.
+    """
     if quiet and verbose:
         raise click.UsageError("-q/--quiet and -v/--verbose cannot be used together.")
     verbosity = -1 if quiet else 1 if verbose else 0
     mode: Mode = "diff" if diff else "check" if check else "write"
+    exclude = compile_patterns(excludes) if excludes else None
+    stderr = sys.stderr
+    progress = _wants_progress(stderr, verbosity)
 
+    results = map_in_order(
+        functools.partial(migrate_file, stage=stage, mode=mode),
+        iter_files(paths, exclude=exclude),
+        jobs=jobs or os.cpu_count() or 1,
+        on_crash=crashed,
+        on_error=internal_error,
+        executor_factory=_new_executor,
+    )
     outcomes: list[FileOutcome] = []
-    for item in iter_files(paths):
-        outcome = item if isinstance(item, FileOutcome) else migrate_file(item, stage, mode)
-        outcomes.append(outcome)
+
+    def show(outcome: FileOutcome) -> None:
+        messages = outcome_messages(outcome, mode, verbosity)
+        if progress and (messages or outcome.diff):
+            click.echo(_CLEAR_LINE, err=True, nl=False)  # the bar's line, before anything else is printed
         if outcome.diff:
             click.echo(outcome.diff, nl=False, color=True)  # color=True: print the source's bytes as they are
-        for message in outcome_messages(outcome, mode, verbosity):
+        for message in messages:
             click.echo(message, err=True)
+        outcomes.append(dataclasses.replace(outcome, diff="") if outcome.diff else outcome)
 
-    code = exit_code(outcomes, check=check)
+    with contextlib.closing(results):
+        if progress:
+            with click.progressbar(
+                results,
+                label="plx-migrate",
+                file=stderr,
+                show_pos=True,
+                item_show_func=lambda outcome: printable(outcome.path) if outcome is not None else None,
+            ) as bar:
+                for outcome in bar:
+                    show(outcome)
+        else:
+            for outcome in results:
+                show(outcome)
+
+    code = exit_code(outcomes, check=check, exit_zero_even_if_changed=exit_zero_even_if_changed)
     if report_path is not None:
-        options = {"to": stage, "mode": mode, "check": check, "paths": list(paths)}
-        report = build_report(outcomes, options=options, code=code)
+        options = {
+            "to": stage,
+            "codemods": list(STAGES[stage]),
+            "mode": mode,
+            "check": check,
+            "exit_zero_even_if_changed": exit_zero_even_if_changed,
+            "exclude": list(excludes),
+            "paths": [printable(path) for path in paths],
+        }
         try:
-            with open(report_path, "w", encoding="utf-8") as f:
-                json.dump(report, f, indent=2, ensure_ascii=False)
-                f.write("\n")
+            write_report(report_path, build_report(outcomes, options=options, code=code))
         except OSError as exc:
-            click.echo(f"{report_path}: cannot write the report: {exc.strerror or exc}", err=True)
+            click.echo(f"{printable(report_path)}: cannot write the report: {exc.strerror or exc}", err=True)
             code = 2
     if verbosity >= 0:
         click.echo(summary_line(outcomes, mode), err=True)

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import re
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import pytest
 from click.testing import CliRunner, Result
@@ -52,9 +53,30 @@ class FakeStage:
         return StageResult(code=code, changed=code != source, changes=changes, manual=manual)
 
 
+class InlineExecutor(Executor):
+    """Runs each task in this process as it is submitted (so a monkeypatched ``run_stage`` is seen)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:
+            future.set_exception(exc)
+        return future
+
+
 @pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> FakeStage:
-    """Replace the codemods' ``run_stage`` inside the CLI with a :class:`FakeStage` and return it."""
+def inline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run ``plx-migrate``'s per-file step in the test process instead of worker processes."""
+    monkeypatch.setattr(cli, "_new_executor", InlineExecutor)
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch, inline: None) -> FakeStage:
+    """Replace the codemods' ``run_stage`` inside the CLI with a :class:`FakeStage` and return it.
+
+    Files are migrated in the test process (worker processes would not see the fake).
+    """
     stage = FakeStage()
     monkeypatch.setattr(cli, "run_stage", stage)
     return stage

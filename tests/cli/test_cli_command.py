@@ -161,7 +161,7 @@ def test_new_code_that_does_not_compile_is_not_written(project: Path, fake: Fake
 
 
 def test_new_code_that_does_not_fit_the_encoding_is_not_written(project: Path, fake: FakeStage, run: Run) -> None:
-    data = b"# coding: latin-1\nold_api()\ns = 'EURO'\n"
+    data = b"# coding: latin-1\ns = 1\nold_api('EURO')\n"
     path = write(project / "a.py", data)
     result = run("--check", "a.py")
     assert result.exit_code == 2
@@ -189,7 +189,7 @@ def test_an_exception_in_the_codemods_fails_only_that_file(project: Path, fake: 
     ],
 )
 def test_parse_error_position_forms(
-    project: Path, run: Run, monkeypatch: pytest.MonkeyPatch, error: str, expected: str
+    project: Path, run: Run, monkeypatch: pytest.MonkeyPatch, inline: None, error: str, expected: str
 ) -> None:
     monkeypatch.setattr(cli, "run_stage", lambda source, stage, *, path: StageResult(code=source, error=error))
     write(project / "p.py", b"x = 1\n")
@@ -360,7 +360,15 @@ def test_report_lists_every_outcome_change_and_manual_site(project: Path, fake: 
     assert report == {
         "tool": "plx-migrate",
         "version": "0.1.0",
-        "options": {"to": "experiment", "mode": "check", "check": True, "paths": [".", "notes.txt"]},
+        "options": {
+            "to": "experiment",
+            "codemods": ["helper-to-experiment"],
+            "mode": "check",
+            "check": True,
+            "exit_zero_even_if_changed": False,
+            "exclude": [],
+            "paths": [".", "notes.txt"],
+        },
         "exit_code": 2,
         "summary": {"scanned": 5, "changed": 1, "unchanged": 1, "skipped": 1, "failed": 2, "manual": 1},
         "files": [
