@@ -14,6 +14,7 @@ elsewhere on first access. Unlike the original it is never ``None``: outside a c
 """
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from polyaxon_helper_compat import _settings
@@ -80,5 +81,8 @@ def __getattr__(name: str) -> Any:
     raise AttributeError("module %r has no attribute %r" % (__name__, name))
 
 
-if _settings.get_context().kind == _settings.V0:
+# In a v0 experiment's pod, as polyaxon-helper 0.5.0 (which sends run_env at import). Not in a job's pod
+# (POLYAXON_JOB_INFO, no experiment info), where only ``tracking.Job`` applies and importing
+# ``polyaxon_helper_compat.tracking`` must not start a run of its own.
+if _settings.get_context().kind == _settings.V0 and os.environ.get("POLYAXON_EXPERIMENT_INFO"):
     _default_experiment()
