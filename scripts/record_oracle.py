@@ -49,6 +49,12 @@ CASES: List[Tuple[str, str, str, str, Dict[str, Any]]] = [
     for script in ("all_getters", "metrics_loop", "train", "distributed")
 ] + [
     ("metrics_loop", "v01-incluster", HELPER_V01, "status500", {"status": 500}),
+] + [
+    # The v0 tracking API (tests/oracle/test_experiment_api.py): every Experiment and Job method in a
+    # cluster, and Experiment/Job/Group against a v0 server from outside one.
+    ("experiment_api_all", "v0-incluster", CLIENT, "client061", {}),
+    ("job_api", "v0-incluster", CLIENT, "client061", {}),
+    ("experiment_server", "v0-server", CLIENT, "client061", {}),
 ]
 
 

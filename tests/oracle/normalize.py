@@ -6,7 +6,7 @@ What is volatile and replaced:
 - the recording server's port: "127.0.0.1:<PORT>";
 - the `t` timing of every request (dropped);
 - the `User-Agent` version: "python-requests/<v>";
-- in a PATCH body's `run_env`: pid, hostname, os, python_version, python_version_verbose, client_version,
+- in a PATCH body's `run_env` (or a create POST's, polyaxon-client 0.6.1 `create`): pid, hostname, os, python_version, python_version_verbose, client_version,
   packages, user, module_path -> "<key>" placeholders. The keys are kept, so the key set is still compared;
   every other run_env field (system, filename, is_notebook, sys.argv) is compared as it is;
 - in metric POST bodies (path ending in "/metrics/", a JSON list of {"values": ..., "created_at": ...}):
@@ -96,7 +96,7 @@ def normalize_request(req: Dict[str, Any]) -> Dict[str, Any]:
         if k.lower() == "user-agent" and isinstance(headers[k], str):
             headers[k] = _UA_RE.sub("python-requests/<v>", headers[k])
     body = req.get("body")
-    if req.get("method") == "PATCH" and isinstance(body, dict) and isinstance(body.get("run_env"), dict):
+    if req.get("method") in ("PATCH", "POST") and isinstance(body, dict) and isinstance(body.get("run_env"), dict):
         run_env = body["run_env"]
         for key in RUN_ENV_VOLATILE:
             if key in run_env:
