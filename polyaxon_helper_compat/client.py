@@ -19,12 +19,13 @@ original) is what old scripts pass as ``Experiment(client=..., project="user/pro
 
 URLs, bodies and the ``Authorization: <type> <token>`` header are those of polyaxon-client 0.6.1 (create
 bodies carry every field of the original's schema, unset ones as ``null``). As in the original (with its
-default ``reraise=False``), a method whose request fails logs the error (logger ``polyaxon_helper_compat.client``)
-and returns ``None`` (``[]`` for lists), except ``auth.get_user``, which raises :class:`AuthenticationError`;
-with ``reraise=True`` every failure raises :class:`PolyaxonHTTPError` (``requests`` errors are translated,
-``raise ... from exc``). ``background=True``/``periodic=True`` are accepted and the call is made at once.
-Not provided: listing, bookmarks, uploads/downloads, logs, the websocket API, builds, tensorboards,
-``schema_response`` (answers are always dicts) and the CLI's config files (``~/.polyaxon``).
+default ``reraise=False``), a method whose request fails logs it (logger ``polyaxon_helper_compat.client``,
+debug/info level) and returns ``None``, except that an HTTP 401 answer, and any failure of ``auth.get_user``,
+raises :class:`AuthenticationError`; with ``reraise=True`` every failure raises :class:`PolyaxonHTTPError`
+(``requests`` errors are translated, ``raise ... from exc``). ``background=True``/``periodic=True`` are
+accepted and the call is made at once. Not provided: listing, bookmarks, uploads/downloads, logs, the
+websocket API, builds, tensorboards, ``schema_response`` (answers are always dicts) and the CLI's config
+files (``~/.polyaxon``).
 
 Configuration, as polyaxon-client 0.6.1 ``ApiConfig``: arguments first, then ``POLYAXON_API_HOST``,
 ``POLYAXON_HTTP_PORT``, ``POLYAXON_USE_HTTPS``, ``POLYAXON_VERIFY_SSL``, ``POLYAXON_SECRET_USER_TOKEN``,
@@ -90,13 +91,18 @@ def _env_bool(name: str) -> bool | None:
 
 
 def _env_int(name: str) -> int | None:
+    value = _env_number(name)
+    return None if value is None else int(value)
+
+
+def _env_number(name: str) -> float | None:
     raw = os.environ.get(name, "").strip()
     if not raw:
         return None
     try:
-        return int(raw)
+        return float(raw)
     except ValueError:
-        print("polyaxon-helper-compat: ignoring %s=%r: not an integer" % (name, raw), file=sys.stderr)
+        print("polyaxon-helper-compat: ignoring %s=%r: not a number" % (name, raw), file=sys.stderr)
         return None
 
 
@@ -143,13 +149,11 @@ class ApiConfig:
         if not self.host and not self.is_managed:
             raise PolyaxonClientException("Api config requires at least a host if not running in-cluster.")
         self.port = port
-        if port:
-            self.http_port: int = port
-            self.ws_port: int = port
-        else:
-            self.http_port = http_port or _env_int("POLYAXON_HTTP_PORT") or (
-                DEFAULT_HTTPS_PORT if self.use_https else DEFAULT_HTTP_PORT)
-            self.ws_port = ws_port or _env_int("POLYAXON_WS_PORT") or self.http_port
+        explicit_port = port or http_port or _env_int("POLYAXON_HTTP_PORT")
+        if self.host and "://" in self.host:  # a full URL: its scheme decides (the original expected a name)
+            self.use_https = self.host.split("://", 1)[0].lower() == "https"
+        self.http_port: int = explicit_port or (DEFAULT_HTTPS_PORT if self.use_https else DEFAULT_HTTP_PORT)
+        self.ws_port: int = port or ws_port or _env_int("POLYAXON_WS_PORT") or self.http_port
         self.version = version or env.get("POLYAXON_API_VERSION") or "v1"
         self.internal_header: dict[str, str] | None = None
         if self.is_managed and not self.is_local:
@@ -167,10 +171,11 @@ class ApiConfig:
         self.authentication_type = authentication_type or env.get("POLYAXON_AUTHENTICATION_TYPE") or "Token"
         self.schema_response = False
         self.reraise = reraise
-        self.timeout = float(timeout if timeout is not None else (_env_int("POLYAXON_REQUEST_TIMEOUT") or 25))
-        self.interval = float(interval if interval is not None else (_env_int("POLYAXON_INTERVAL") or 1))
+        self.timeout = float(timeout if timeout is not None else (_env_number("POLYAXON_REQUEST_TIMEOUT") or 25))
+        self.interval = float(interval if interval is not None else (_env_number("POLYAXON_INTERVAL") or 1))
 
     def _http_host(self, host: str) -> str:
+        """``"{http|https}://{host}:{http_port}"``; a full URL keeps its scheme and its port, if any."""
         if "://" in host:
             scheme, rest = host.split("://", 1)
             rest = rest.rstrip("/")
@@ -191,7 +196,8 @@ class Transport:
     """Synchronous HTTP over one ``requests.Session`` (imported on first use).
 
     :meth:`request` returns the decoded JSON answer (``None`` for an empty one) and raises
-    :class:`PolyaxonHTTPError` for a connection error, a timeout or an HTTP status >= 300.
+    :class:`PolyaxonHTTPError` for a connection error, a timeout or an HTTP status >= 300
+    (:class:`AuthenticationError` for 401, as the original's ``ERRORS_MAPPING``).
     """
 
     def __init__(self, config: ApiConfig) -> None:
@@ -218,12 +224,12 @@ class Transport:
             response = self.session.request(method, url, json=json_data, params=params, headers=request_headers,
                                             timeout=self.config.timeout, verify=self.config.verify_ssl)
         except requests.RequestException as exc:
-            raise PolyaxonHTTPError(url, None, "Error connecting to Polyaxon server on `%s`: %s"
-                                    % (url, type(exc).__name__)) from exc
+            raise PolyaxonHTTPError(url, None, "Error connecting to the Polyaxon server: %s"
+                                    % type(exc).__name__) from exc
         if not 200 <= response.status_code < 300:
-            logger.error("Request to %s failed with status code %s. \nReason: %s", url, response.status_code,
+            logger.debug("Request to %s failed with status code %s. Reason: %s", url, response.status_code,
                          response.text)
-            error = AuthenticationError if response.status_code in (401, 403) else PolyaxonHTTPError
+            error = AuthenticationError if response.status_code == 401 else PolyaxonHTTPError
             raise error(url, response.status_code, response.text)
         if not response.content:
             return None
@@ -292,7 +298,7 @@ class AuthApi(BaseApi):
         except AuthenticationError:
             raise
         except PolyaxonHTTPError as exc:
-            raise AuthenticationError(exc.endpoint, exc.status_code, "Login failed: %s" % exc) from exc
+            raise AuthenticationError(exc.endpoint, exc.status_code, "Login failed: %s" % exc.message) from exc
 
 
 class ProjectApi(BaseApi):
