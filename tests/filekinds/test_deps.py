@@ -22,7 +22,8 @@ def actions(texts: list[str], stage: str) -> list[tuple[int, str, str, str]]:
 
 def test_floor_is_this_release() -> None:
     assert FLOOR == version("polyaxon-helper-compat")
-    assert re.search(r'^version = "([^"]+)"', PYPROJECT.read_text(), re.MULTILINE).group(1) == FLOOR
+    declared = re.search(r'^version = "([^"]+)"', PYPROJECT.read_text(), re.MULTILINE)
+    assert declared is not None and declared.group(1) == FLOOR
     assert _deps.FALLBACK_VERSION == FLOOR
 
 

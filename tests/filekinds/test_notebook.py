@@ -6,25 +6,24 @@ import re
 import time
 from typing import Any
 
-import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from codemods._api import run_stage
 from polyaxon_helper_compat.filekinds import _deps, cell_diff, notebook
 from polyaxon_helper_compat.filekinds.notebook import CellChange, CellSite
 from tests.filekinds import tools
+from tests.filekinds.tools import nbformat, v4
 
 COMPAT = _deps.target("compat").requirement
 
 
 def make(*sources: str, **kwargs: Any) -> str:
     """A valid nbformat 4.5 notebook with these code cells (``# md`` sources become markdown), as Jupyter writes it."""
-    nb = new_notebook()
-    nb.cells = [new_markdown_cell(s[5:]) if s.startswith("# md ") else new_code_cell(s) for s in sources]
+    nb = v4.new_notebook()
+    nb.cells = [v4.new_markdown_cell(s[5:]) if s.startswith("# md ") else v4.new_code_cell(s) for s in sources]
     for number, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{number}"
-    return nbformat.writes(nb, **kwargs)
+    return str(nbformat.writes(nb, **kwargs))
 
 
 def sources(text: str) -> list[str]:
@@ -134,8 +133,8 @@ def test_noop_is_byte_identical(stage: str) -> None:
 
 
 def test_helper_only_in_outputs_and_markdown_is_left_alone() -> None:
-    nb = new_notebook(cells=[new_markdown_cell("from polyaxon_helper import x"), new_code_cell(
-        "print(1)", outputs=[new_output("stream", name="stdout", text="polyaxon_helper\n")])])
+    nb = v4.new_notebook(cells=[v4.new_markdown_cell("from polyaxon_helper import x"), v4.new_code_cell(
+        "print(1)", outputs=[v4.new_output("stream", name="stdout", text="polyaxon_helper\n")])])
     text = nbformat.writes(nb)
     assert notebook.migrate(text, "compat").text is text
 
@@ -157,7 +156,7 @@ def test_f3_raw_non_ascii_kept() -> None:
 
 
 def test_key_order_metadata_ids_and_counts_kept() -> None:
-    nb = new_notebook(cells=[new_code_cell("from polyaxon_helper import send_metrics", execution_count=7,
+    nb = v4.new_notebook(cells=[v4.new_code_cell("from polyaxon_helper import send_metrics", execution_count=7,
                                            metadata={"tags": ["z", "a"], "collapsed": True})])
     nb.cells[0]["id"] = "keep-me"
     nb.metadata = {"zeta": 1, "alpha": {"b": 2, "a": 1}}
@@ -181,7 +180,7 @@ def test_invalid_notebooks_are_errors() -> None:
 
 
 def test_other_kernel_languages_are_left_alone() -> None:
-    nb = new_notebook(cells=[new_code_cell("library(polyaxon_helper)")],
+    nb = v4.new_notebook(cells=[v4.new_code_cell("library(polyaxon_helper)")],
                       metadata={"kernelspec": {"name": "ir", "language": "R", "display_name": "R"}})
     text = nbformat.writes(nb)
     assert notebook.migrate(text, "compat").text is text
@@ -220,11 +219,11 @@ def test_200_cells_and_5_mb_of_outputs_migrate_with_outputs_untouched() -> None:
     cells = []
     for number in range(200):
         code = "from polyaxon_helper import send_metrics" if number == 0 else f"send_metrics(step={number}, loss=0.1)"
-        cells.append(new_code_cell(code, execution_count=number + 1, outputs=[
-            new_output("stream", name="stdout", text=[blob] * 1),
-            new_output("display_data", data={"image/png": "iVBOR" + "A" * 1_000, "text/plain": ["<Figure>"]}),
+        cells.append(v4.new_code_cell(code, execution_count=number + 1, outputs=[
+            v4.new_output("stream", name="stdout", text=[blob] * 1),
+            v4.new_output("display_data", data={"image/png": "iVBOR" + "A" * 1_000, "text/plain": ["<Figure>"]}),
         ]))
-    nb = new_notebook(cells=cells)
+    nb = v4.new_notebook(cells=cells)
     text = nbformat.writes(nb)
     assert len(text) > 5_000_000
 

@@ -10,12 +10,17 @@ on its output, which must change nothing (idempotence); ``check_noop`` asserts t
 from __future__ import annotations
 
 import difflib
+import importlib
 import textwrap
-from typing import Callable
+from typing import Any, Callable
 
 from polyaxon_helper_compat.filekinds import FileResult
 
 Migrate = Callable[..., FileResult]
+
+#: nbformat (a test dependency) ships no type hints: used through ``Any`` so that mypy stays strict elsewhere.
+nbformat: Any = importlib.import_module("nbformat")
+v4: Any = importlib.import_module("nbformat.v4")
 
 
 def _diff(expected: str, actual: str) -> str:
