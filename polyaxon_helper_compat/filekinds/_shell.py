@@ -282,7 +282,12 @@ def plan_commands(
         for action in plan(items, stage, helper_listed=helper_listed):
             word = item_words[action.index]
             result.installs_v0 |= action.rule in _V0_RULES
-            if action.kind == "manual":
+            if action.kind != "manual" and text[word.end:word.end + 1] in ("<", ">"):
+                seen = text[word.start:word.end + 4]
+                result.notes.append((word.start, "an unquoted version specifier is read by the shell as a redirection"
+                                     f" ({seen}...): replace it by hand with {action.new or 'nothing'}",
+                                     "unparsed-requirement"))
+            elif action.kind == "manual":
                 result.notes.append((word.start, action.reason, action.rule))
             elif action.kind == "replace":
                 new = render(word, action.new)

@@ -49,7 +49,8 @@ def test_check_and_diff_write_nothing(tmp_path: Path) -> None:
 
 def test_notebook_diff_is_per_cell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    nb = v4.new_notebook(cells=[v4.new_code_cell("x = 1"), v4.new_code_cell("from polyaxon_helper import send_metrics")])
+    cells = [v4.new_code_cell("x = 1"), v4.new_code_cell("from polyaxon_helper import send_metrics")]
+    nb = v4.new_notebook(cells=cells)
     write(tmp_path / "nb.ipynb", nbformat.writes(nb).encode())
     outcome = migrate_path("notebook", "nb.ipynb", "compat", "diff")
     assert outcome.diff == (

@@ -116,7 +116,8 @@ def test_legacy_image_python_37_reported_from_not_rewritten() -> None:
 
 def test_old_image_through_arg_and_stage_name() -> None:
     result = dockerfile.migrate(
-        "ARG PY=3.6\nFROM docker.io/library/python:${PY} AS base\nFROM base AS train\nRUN pip install polyaxon-helper\n",
+        "ARG PY=3.6\nFROM docker.io/library/python:${PY} AS base\nFROM base AS train\n"
+        "RUN pip install polyaxon-helper\n",
         "compat")
     assert [(s.line, s.reason) for s in result.manual] == [
         (2, "base image Python 3.6 is older than polyaxon-helper-compat's minimum 3.9")]

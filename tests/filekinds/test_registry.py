@@ -42,9 +42,11 @@ def test_every_module_declares_all() -> None:
     ("name", "kind"),
     [
         ("notebook.ipynb", "notebook"), ("requirements.txt", "requirements"), ("requirements-dev.txt", "requirements"),
-        ("dev-requirements.txt", "requirements"), ("requirements.in", "requirements"), ("constraints.txt", "requirements"),
+        ("dev-requirements.txt", "requirements"), ("requirements.in", "requirements"),
+        ("constraints.txt", "requirements"),
         ("setup.py", "setup_py"), ("setup.cfg", "setup_cfg"), ("pyproject.toml", "pyproject"), ("Pipfile", "pipfile"),
-        ("environment.yml", "environment_yml"), ("environment-gpu.yaml", "environment_yml"), ("conda.yaml", "environment_yml"),
+        ("environment.yml", "environment_yml"), ("environment-gpu.yaml", "environment_yml"),
+        ("conda.yaml", "environment_yml"),
         ("Dockerfile", "dockerfile"), ("Dockerfile.gpu", "dockerfile"), ("train.Dockerfile", "dockerfile"),
         ("Containerfile", "dockerfile"), ("polyaxonfile.yml", "polyaxonfile"), ("polyaxonfile.yaml", "polyaxonfile"),
         ("install.sh", "shell"), ("path/to/setup.py", "setup_py"),

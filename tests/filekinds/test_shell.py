@@ -33,15 +33,18 @@ def test_d9_one_token_replaced_quoted_specs_next_to_it_kept() -> None:
 @pytest.mark.parametrize(
     ("command", "expected"),
     [
-        pytest.param("python3 -m pip install polyaxon-helper", f'python3 -m pip install "{COMPAT}"', id="python -m pip"),
+        pytest.param("python3 -m pip install polyaxon-helper", f'python3 -m pip install "{COMPAT}"',
+                     id="python -m pip"),
         pytest.param("uv pip install polyaxon-helper", f'uv pip install "{COMPAT}"', id="uv pip"),
         pytest.param("pip --no-cache-dir install polyaxon-helper", f'pip --no-cache-dir install "{COMPAT}"',
                      id="global option first"),
         pytest.param("pip install -i https://x/simple polyaxon-helper > log 2>&1",
                      f'pip install -i https://x/simple "{COMPAT}" > log 2>&1', id="option value and redirections"),
-        pytest.param("(cd app; pip install -q polyaxon-helper) || exit 1", f'(cd app; pip install -q "{COMPAT}") || exit 1',
+        pytest.param("(cd app; pip install -q polyaxon-helper) || exit 1",
+                     f'(cd app; pip install -q "{COMPAT}") || exit 1',
                      id="subshell"),
-        pytest.param("sudo /usr/local/bin/pip3.7 install polyaxon-helper", f'sudo /usr/local/bin/pip3.7 install "{COMPAT}"',
+        pytest.param("sudo /usr/local/bin/pip3.7 install polyaxon-helper",
+                     f'sudo /usr/local/bin/pip3.7 install "{COMPAT}"',
                      id="pip path"),
         pytest.param('pip install "polyaxon-helper==0.5.0"', f'pip install "{COMPAT}"', id="double quoted"),
     ],
@@ -63,6 +66,12 @@ def test_pip_forms(command: str, expected: str) -> None:
 )
 def test_noop(source: str) -> None:
     check_noop(source, dedent=False)
+
+
+def test_unquoted_specifier_is_a_redirection_reported() -> None:
+    result = check_noop("pip install polyaxon-helper>=0.5 numpy\n", dedent=False)
+    assert tools.rules(result) == ["unparsed-requirement"]
+    assert "redirection" in result.manual[0].reason
 
 
 def test_expansion_reported() -> None:
