@@ -108,8 +108,12 @@ def _watch_exit(backend: Backend) -> None:
     previous = sys.excepthook
     owner = os.getpid()  # a forked child (e.g. a DataLoader worker) does not end the run
 
+    def ended() -> bool:  # the script already recorded a final status (e.g. experiment.failed()): keep it
+        run = getattr(backend, "run", None)
+        return isinstance(run, dict) and run.get("status") in ("succeeded", "failed", "stopped")
+
     def excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
-        if not state["failed"] and os.getpid() == owner:
+        if not state["failed"] and os.getpid() == owner and not ended():
             state["failed"] = True
             try:
                 backend.log_status("failed", message="Type: %s, Value: %s" % (exc_type, exc))
@@ -118,7 +122,7 @@ def _watch_exit(backend: Backend) -> None:
         previous(exc_type, exc, tb)
 
     def at_exit() -> None:
-        if not state["failed"] and os.getpid() == owner:
+        if not state["failed"] and os.getpid() == owner and not ended():
             try:
                 backend.log_status("succeeded")
             except OSError as exc:  # e.g. the run folder was removed while the script ran
@@ -150,7 +154,24 @@ def _create() -> Backend:
             return backend
         print("polyaxon-helper-compat: the Polyaxon API or this experiment is not configured "
               "(POLYAXON_EXPERIMENT_INFO, API host, token); recording locally instead", file=sys.stderr)
+    if ctx.backend == _settings.POLYAXON_V2:
+        backend = _polyaxon_v2_backend()
+        if backend is not None:
+            return backend
     return _local_backend()
+
+
+def _polyaxon_v2_backend() -> Backend | None:
+    """The ``polyaxon-v2`` backend (imports polyaxon, calls ``tracking.init()`` once), or ``None`` with one
+    stderr line saying why (polyaxon missing or too old, a boolean polyaxon refuses, init failed)."""
+    from polyaxon_helper_compat.backends.polyaxon_v2 import PolyaxonV2Backend, V2Unavailable
+
+    try:
+        return PolyaxonV2Backend()
+    except V2Unavailable as exc:
+        print("polyaxon-helper-compat: cannot use Polyaxon v2 (%s); recording locally instead" % exc,
+              file=sys.stderr)
+        return None
 
 
 def send_run_env_once() -> None:
