@@ -44,7 +44,8 @@ from typing import Any, Callable, Mapping
 from polyaxon_helper_compat import _settings
 from polyaxon_helper_compat.exceptions import AuthenticationError, PolyaxonClientException, PolyaxonHTTPError
 
-__all__ = ["ApiConfig", "AuthenticationError", "PolyaxonClient", "PolyaxonHTTPError", "api_configured"]
+__all__ = ["ApiConfig", "AuthenticationError", "PolyaxonClient", "PolyaxonHTTPError", "api_configured",
+           "as_compat_client", "entity_body"]
 
 logger = logging.getLogger(__name__)
 
@@ -569,3 +570,25 @@ class PolyaxonClient:
     def experiment_group(self) -> ExperimentGroupApi:
         """One experiment group: get, update, statuses."""
         return ExperimentGroupApi(self.transport, self._api_config)
+
+
+def as_compat_client(client: Any) -> PolyaxonClient:
+    """Return ``client`` when it is a :class:`PolyaxonClient`, else an equivalent one built from its
+    ``api_config`` (host, ports, token, https, ...), e.g. an original polyaxon-client ``PolyaxonClient``
+    passed as ``Experiment(client=...)`` on a Python where it still imports.
+
+    Raises ``TypeError`` for an object without a usable ``api_config``.
+    """
+    if isinstance(client, PolyaxonClient):
+        return client
+    config = getattr(client, "api_config", None)
+    if config is None or not (getattr(config, "host", None) or getattr(config, "is_managed", False)):
+        raise TypeError("client must be a polyaxon_helper_compat.client.PolyaxonClient (or have its api_config), "
+                        "not %s" % type(client).__name__)
+
+    def get(name: str) -> Any:
+        return getattr(config, name, None)
+
+    return PolyaxonClient(host=get("host"), http_port=get("http_port"), token=get("token"),
+                          use_https=get("use_https"), verify_ssl=get("verify_ssl"), is_managed=get("is_managed"),
+                          authentication_type=get("authentication_type"), api_version=get("version"))

@@ -221,15 +221,26 @@ class _Tracker:
             return None
         if ctx.kind == _settings.V0 and ctx.backend != "http-v0":
             return None
-        return self.client
+        if self.client is None:
+            return None
+        from polyaxon_helper_compat.client import as_compat_client
+
+        return as_compat_client(self.client)
 
     def _connect(self, project: str) -> None:
         """Set ``username``/``project_name`` from ``project`` and, when a v0 API is available, authenticate
-        as polyaxon-client 0.6.1 does outside a cluster (``GET /api/v1/users/`` for the user's name).
-        On failure one line on stderr says so and this tracker records locally."""
+        as polyaxon-client 0.6.1 does outside a cluster (``GET /api/v1/users/`` for the user's name; in a
+        cluster a project without ``user/`` belongs to the running experiment's owner). On failure one line
+        on stderr says so and this tracker records locally. Raises ``TypeError`` for a ``client`` that is
+        not a ``PolyaxonClient``."""
         client = self._server_client()
         current_user = None
-        if client is not None and not _settings.get_context().is_managed:
+        if _settings.get_context().is_managed:  # the running experiment's (or job's) owner
+            info = _settings.read_json_env("POLYAXON_EXPERIMENT_INFO", "experiment info") or \
+                _settings.read_json_env("POLYAXON_JOB_INFO", "experiment info")
+            name = info.get("project_name") if isinstance(info, dict) else None
+            current_user = str(name).split(".")[0] if name else None
+        elif client is not None:
             try:
                 user = client.auth.get_user()
                 current_user = user.get("username") if isinstance(user, dict) else None
@@ -538,7 +549,8 @@ class Experiment(_Tracker):
     the process's local run. ``Experiment(project="alice/mnist")`` (or ``"mnist"`` in the authenticated
     user's namespace) with a v0 API configured (``client=`` or ``POLYAXON_API_HOST`` + token) addresses that
     project: ``create(...)`` creates an experiment there, ``experiment_id=`` an existing one (see the module
-    docstring). ``group_id`` puts a created experiment in that experiment group.
+    docstring). ``group_id`` puts a created experiment in that experiment group. Until ``create()`` (without
+    ``experiment_id``) there is no experiment on the server: calls go to the process's run.
 
     ``experiment.client`` is an authenticated :class:`polyaxon_helper_compat.client.PolyaxonClient` for the
     v0 REST API (``None`` when no API is configured): ``client.auth.get_user()``,

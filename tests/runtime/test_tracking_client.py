@@ -199,3 +199,28 @@ def test_importing_the_client_does_not_import_requests(tmp_path):
     proc = subprocess.run([sys.executable, "-c", code], env=base, cwd=tmp_path, capture_output=True, text=True,
                           timeout=60)
     assert (proc.returncode, proc.stdout) == (0, "False\n"), proc.stderr
+
+
+class ForeignConfig:
+    """The attributes of polyaxon-client 0.6.1's ``ApiConfig`` that matter."""
+
+    def __init__(self, port: int) -> None:
+        self.host, self.http_port, self.token, self.use_https = "127.0.0.1", port, "foreign-t", False
+        self.verify_ssl, self.is_managed, self.authentication_type, self.version = None, False, "Token", "v1"
+
+
+class ForeignClient:
+    def __init__(self, port: int) -> None:
+        self.api_config = ForeignConfig(port)
+
+
+def test_a_client_of_the_original_package_is_accepted(server):
+    foreign = ForeignClient(server.port)
+    experiment = Experiment(project="mnist", client=foreign)
+    assert experiment.client is foreign and (experiment.username, experiment.project_name) == ("alice", "mnist")
+    assert server.log[-1]["headers"]["Authorization"] == "Token foreign-t"
+
+
+def test_anything_else_as_client_is_a_type_error(server):
+    with pytest.raises(TypeError, match="client must be a polyaxon_helper_compat.client.PolyaxonClient"):
+        Experiment(project="mnist", client=object())

@@ -112,3 +112,11 @@ def test_create_in_a_cluster_is_not_started(cluster, monkeypatch):
 def test_group_in_a_cluster_defaults_to_the_experiments_project(cluster):
     group = Group()
     assert (group.username, group.project_name, group.project) == ("alice", "mnist", "alice.mnist")
+
+
+def test_project_without_user_in_a_cluster_belongs_to_the_running_experiments_owner(cluster):
+    _run.set_backend(RecordingBackend())
+    other = Experiment(project="mnist", experiment_id=9, track_env=False)
+    other.log_tags(["t"])
+    other._backend.close(timeout=5)
+    assert calls(cluster) == [("PATCH", "/api/v1/alice/mnist/experiments/9/")]

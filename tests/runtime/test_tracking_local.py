@@ -15,6 +15,7 @@ from polyaxon_helper_compat.backends.local import LocalBackend
 from polyaxon_helper_compat.exceptions import PolyaxonClientException
 from polyaxon_helper_compat.tracking import Experiment, Group, Job
 
+from tests.runtime.conftest import local_runs, run_script
 from tests.runtime.test_tracking_coderef import COMMIT, make_repo
 
 
@@ -183,3 +184,17 @@ def test_framework_and_backend_updates(process_run):
     experiment.log_framework("pytorch")
     experiment.log_backend("native")
     assert (doc(process_run)["framework"], doc(process_run)["backend"]) == ("pytorch", "native")
+
+
+@pytest.mark.parametrize("script, statuses", [
+    pytest.param("Experiment().succeeded()", ["running", "succeeded"], id="succeeded"),
+    pytest.param("Experiment(project='m').create().failed(message='x')", ["running", "failed"], id="failed"),
+    pytest.param("e = Experiment(); e.stop(); raise ValueError('after the end')", ["running", "stopped"],
+                 id="stopped then a crash"),
+])
+def test_a_final_status_the_script_recorded_is_kept_at_exit(tmp_path, script, statuses):
+    path = tmp_path / "script.py"
+    path.write_text("from polyaxon_helper_compat.tracking import Experiment\n" + script + "\n")
+    proc = run_script(path, {}, tmp_path)
+    (run,) = local_runs(tmp_path)
+    assert [s["status"] for s in json.loads((run / "run.json").read_text())["statuses"]] == statuses, proc.stderr
