@@ -55,7 +55,7 @@ class BatchWorker:
         self._items.append(item)
         if self._thread is None:
             self._start()
-        if len(self._items) >= self._max_batch:
+        if len(self._items) >= self._max_batch and not self._wake.is_set():
             self._wake.set()
 
     def _start(self) -> None:

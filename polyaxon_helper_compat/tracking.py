@@ -33,6 +33,7 @@ import logging
 import os
 import shutil
 import sys
+import time
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
@@ -94,7 +95,10 @@ def validate_metrics(metrics: dict[str, Any]) -> dict[str, int | float | None]:
     Raises ``TypeError`` naming the first metric whose value is not a number (the original raised
     ``PolyaxonClientException``; a wrong metric is a bug in the script, so it is not swallowed).
     """
-    return {name: _metric_value(name, value) for name, value in metrics.items()}
+    for value in metrics.values():  # fast path: plain Python numbers need no conversion
+        if type(value) is not float and type(value) is not int:
+            return {name: _metric_value(name, value) for name, value in metrics.items()}
+    return metrics
 
 
 def _validate_tags(tags: str | Iterable[str] | None) -> list[str] | None:
@@ -654,7 +658,7 @@ class Experiment(_Tracker):
         if _no_op():
             return
         values = validate_metrics(metrics)
-        self._be().log_metrics(values, str(datetime.datetime.now(datetime.timezone.utc)))
+        self._be().log_metrics(values, time.time())  # formatted as created_at on the worker thread
 
     def log_framework(self, framework: str) -> None:
         """Record the framework (e.g. ``"tensorflow"``): ``PATCH`` ``{"framework": ...}``."""

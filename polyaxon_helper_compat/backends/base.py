@@ -9,11 +9,36 @@ backend).
 """
 from __future__ import annotations
 
+import datetime
+import math
 import os
+import sys
 import weakref
 from typing import Any
 
-__all__ = ["Backend", "after_fork_in_child"]
+__all__ = ["Backend", "after_fork_in_child", "finite_values", "format_created_at"]
+
+
+def format_created_at(timestamp: float) -> str:
+    """``1764496933.427581`` -> ``"2026-11-30 10:02:13.427581+00:00"``: polyaxon-client 0.5.0's
+    ``str(utc.localize(datetime.utcnow()))`` format (the fraction is left out when it is zero, as there)."""
+    return str(datetime.datetime.fromtimestamp(timestamp, datetime.timezone.utc))
+
+
+def finite_values(values: dict[str, Any], warned: set[str]) -> dict[str, Any]:
+    """Replace NaN/infinite floats by ``None`` (JSON has no such numbers), warning on stderr once per metric
+    name (``warned`` collects the names already reported). Returns ``values`` itself when nothing changes."""
+    out = values
+    for key, value in values.items():
+        if isinstance(value, float) and not math.isfinite(value):
+            if out is values:
+                out = dict(values)
+            out[key] = None
+            if key not in warned:
+                warned.add(key)
+                print("polyaxon-helper-compat: metric %r is %r, which JSON cannot carry: recorded as null"
+                      % (key, value), file=sys.stderr)
+    return out
 
 
 def after_fork_in_child(backend: Any) -> None:
@@ -41,9 +66,10 @@ class Backend:
     def update(self, patch: dict[str, Any]) -> None:
         """Apply a run update ``patch`` (a JSON-able dict as polyaxon-client's ``_update`` builds it)."""
 
-    def log_metrics(self, values: dict[str, Any], created_at: str) -> None:
-        """Record one metric row: ``values`` (name -> number, already validated) at ``created_at``
-        (``str(datetime.now(timezone.utc))``, e.g. ``"2026-11-30 10:02:13.427581+00:00"``)."""
+    def log_metrics(self, values: dict[str, Any], created_at: float) -> None:
+        """Record one metric row: ``values`` (name -> number, already validated) logged at ``created_at``
+        (seconds since the epoch, ``time.time()``; backends format it with :func:`format_created_at` off the
+        caller's thread, since formatting costs more than the rest of the call)."""
 
     def log_status(self, status: str, message: str | None = None, traceback: str | None = None) -> None:
         """Record a status change (``"running"``, ``"succeeded"``, ``"failed"``, ``"stopped"``)."""

@@ -33,7 +33,6 @@ import atexit
 import inspect
 import json
 import logging
-import math
 import os
 import sys
 import time
@@ -41,7 +40,7 @@ from typing import Any
 
 from polyaxon_helper_compat._spool import SpoolWriter, public_headers
 from polyaxon_helper_compat._worker import BatchWorker
-from polyaxon_helper_compat.backends.base import Backend, after_fork_in_child
+from polyaxon_helper_compat.backends.base import Backend, after_fork_in_child, finite_values, format_created_at
 from polyaxon_helper_compat.exceptions import DeliveryError
 
 __all__ = ["HttpV0Backend"]
@@ -55,19 +54,8 @@ WIRES = ("v0.2", "v0.1")
 ENTITIES = ("experiments", "jobs", "groups")
 
 
-def _finite(values: dict[str, Any], warned: set[str]) -> dict[str, Any]:
-    """Replace NaN/infinite floats by ``None`` (JSON has no such numbers), warning once per metric name."""
-    out = values
-    for key, value in values.items():
-        if isinstance(value, float) and not math.isfinite(value):
-            if out is values:
-                out = dict(values)
-            out[key] = None
-            if key not in warned:
-                warned.add(key)
-                print("polyaxon-helper-compat: metric %r is %r, which JSON cannot carry: sent as null" % (key, value),
-                      file=sys.stderr)
-    return out
+def _created_at(value: float | str) -> str:
+    return value if isinstance(value, str) else format_created_at(value)
 
 
 class HttpV0Backend(Backend):
@@ -140,7 +128,7 @@ class HttpV0Backend(Backend):
     def update(self, patch: dict[str, Any]) -> None:
         self._worker.put(("PATCH", self.base_url, patch))
 
-    def log_metrics(self, values: dict[str, Any], created_at: str) -> None:
+    def log_metrics(self, values: dict[str, Any], created_at: float) -> None:
         if self._worker.pending() >= self._max_queue:
             self._overflow_row(("ROW", self._metrics_url(), {"values": values, "created_at": created_at}))
             return
@@ -266,12 +254,13 @@ class HttpV0Backend(Backend):
     def _encode(self, method: str, body: Any) -> tuple[dict[str, Any], int]:
         """Return (``requests`` keyword arguments carrying ``body``, number of metric rows in it)."""
         if method == "ROWS":
-            rows = [dict(r, values=_finite(r["values"], self._nan_warned)) for r in body]
+            rows = [{"values": finite_values(r["values"], self._nan_warned),
+                     "created_at": _created_at(r["created_at"])} for r in body]
             return {"data": json.dumps(rows)}, len(rows)
         if method == "ROW":  # v0.1: one form-encoded row, values as floats (polyaxon-helper 0.1.9)
             values = {k: (float(v) if isinstance(v, (int, float)) and v is not None else v)
                       for k, v in body["values"].items()}
-            return {"data": {"values": json.dumps(_finite(values, self._nan_warned))}}, 1
+            return {"data": {"values": json.dumps(finite_values(values, self._nan_warned))}}, 1
         return ({} if body is None else {"data": json.dumps(body)}), 0
 
     def _send(self, method: str, url: str, body: Any) -> None:

@@ -4,7 +4,8 @@ Each run gets a folder ``<runs dir>/<run id>/`` (runs dir: ``POLYAXON_COMPAT_RUN
 ``./.polyaxon-compat/runs``; run id ``YYYYmmdd-HHMMSS-<6 hex>``) holding:
 
 - ``metrics.jsonl``: one JSON object per ``send_metrics``/``log_metrics`` call, in call order,
-  ``{"created_at": "...+00:00", "values": {...}}`` (the v0 wire row);
+  ``{"created_at": "...+00:00", "values": {...}}`` (the v0 wire row; NaN and infinity are written as ``null``
+  so that strict JSON readers can read the file, with one warning per metric name);
 - ``params.json``: the params logged with ``log_params`` (merged unless ``reset=True``);
 - ``run.json``: ``id``, ``name``, ``description``, ``tags``, ``status``, ``statuses`` (list of
   ``{"status", "message", "created_at"}``), ``data_refs``, ``run_env``, ``code_ref`` and any other
@@ -26,7 +27,7 @@ import sys
 import threading
 from typing import Any
 
-from polyaxon_helper_compat.backends.base import Backend, after_fork_in_child
+from polyaxon_helper_compat.backends.base import Backend, after_fork_in_child, finite_values, format_created_at
 from polyaxon_helper_compat._worker import BatchWorker
 
 __all__ = ["LocalBackend", "default_runs_dir"]
@@ -80,6 +81,7 @@ class LocalBackend(Backend):
         open(self._metrics_path, "a").close()
         self._save()
         self._closed = False
+        self._nan_warned: set[str] = set()
         self._worker = BatchWorker("polyaxon-compat-local", self._append_rows, interval=1.0, max_batch=1000)
         if announce:
             print("polyaxon-helper-compat: recording this run locally in %s" % self.path, file=sys.stderr)
@@ -101,9 +103,14 @@ class LocalBackend(Backend):
             _write_json(os.path.join(self.path, "run.json"), self.run)
             _write_json(os.path.join(self.path, "params.json"), self._params)
 
-    def _append_rows(self, rows: list[dict[str, Any]]) -> None:
+    def _append_rows(self, rows: list[tuple[float, dict[str, Any]]]) -> None:
+        """Append ``(created_at, values)`` rows as JSON lines (NaN/infinity written as null, warned once)."""
+        lines = []
+        for created_at, values in rows:
+            row = {"created_at": format_created_at(created_at), "values": finite_values(values, self._nan_warned)}
+            lines.append(json.dumps(row, sort_keys=True, default=str) + "\n")
         with open(self._metrics_path, "a", encoding="utf-8") as f:
-            f.write("".join(json.dumps(r, sort_keys=True, default=str) + "\n" for r in rows))
+            f.write("".join(lines))
 
     def update(self, patch: dict[str, Any]) -> None:
         patch = dict(patch)
@@ -123,8 +130,8 @@ class LocalBackend(Backend):
                 self.run[key] = value
         self._save()
 
-    def log_metrics(self, values: dict[str, Any], created_at: str) -> None:
-        self._worker.put({"created_at": created_at, "values": values})
+    def log_metrics(self, values: dict[str, Any], created_at: float) -> None:
+        self._worker.put((created_at, values))
 
     def log_status(self, status: str, message: str | None = None, traceback: str | None = None) -> None:
         entry: dict[str, Any] = {"status": status, "created_at": _now()}

@@ -20,7 +20,7 @@ class RecordingBackend(Backend):
     def update(self, patch: dict[str, Any]) -> None:
         self.calls.append(("update", patch))
 
-    def log_metrics(self, values: dict[str, Any], created_at: str) -> None:
+    def log_metrics(self, values: dict[str, Any], created_at: float) -> None:
         self.calls.append(("metrics", values))
 
     def log_status(self, status: str, message: str | None = None, traceback: str | None = None) -> None:

@@ -281,4 +281,4 @@ def test_nan_and_infinity_are_sent_as_null_with_one_warning(spool_dir, capsys):
         server.close()
     assert [r["values"] for r in server.rows] == [{"i": 0, "loss": None}, {"i": 1, "loss": None}]
     assert capsys.readouterr().err == ("polyaxon-helper-compat: metric 'loss' is nan, which JSON cannot carry: "
-                                       "sent as null\n")
+                                       "recorded as null\n")

@@ -32,11 +32,22 @@ def local(clean_env) -> LocalBackend:
 
 def test_layout_and_metrics_rows_in_order(local):
     for i in range(5):
-        local.log_metrics({"i": i}, "2026-01-01 00:00:00+00:00")
+        local.log_metrics({"i": i}, 1767225600.0 + i / 4)  # 2026-01-01 00:00:00 UTC
     assert local.flush(5)
-    assert [r["values"]["i"] for r in read_jsonl(Path(local.path, "metrics.jsonl"))] == list(range(5))
+    rows = read_jsonl(Path(local.path, "metrics.jsonl"))
+    assert [r["values"]["i"] for r in rows] == list(range(5))
+    assert [r["created_at"] for r in rows[:2]] == ["2026-01-01 00:00:00+00:00", "2026-01-01 00:00:00.250000+00:00"]
     assert Path(local.outputs_path()).is_dir()
     assert local.path.endswith("/runs/r1")
+
+
+def test_nan_is_written_as_null_with_one_warning(local, capsys):
+    local.log_metrics({"loss": float("nan"), "acc": 0.5}, 0.0)
+    local.log_metrics({"loss": float("-inf"), "acc": 0.5}, 0.0)
+    assert local.flush(5)
+    rows = read_jsonl(Path(local.path, "metrics.jsonl"))
+    assert [r["values"] for r in rows] == [{"loss": None, "acc": 0.5}, {"loss": None, "acc": 0.5}]
+    assert capsys.readouterr().err.count("metric 'loss' is nan, which JSON cannot carry: recorded as null") == 1
 
 
 def test_params_merge_and_reset(local):
