@@ -14,6 +14,7 @@ elsewhere on first access. Unlike the original it is never ``None``: outside a c
 """
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
@@ -46,6 +47,9 @@ __all__ = [
     "get_tf_config",
     "send_metrics",
 ]
+
+# A library configures no logging: records go nowhere unless the application sets up handlers.
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 _experiment: Any = None
 
