@@ -54,6 +54,7 @@ from polyaxon_helper_compat._files import (
     write_atomic,
 )
 from polyaxon_helper_compat._walk import WalkIssue, compile_patterns, walk
+from polyaxon_helper_compat.filekinds import handlers as file_kind_handlers
 
 __all__ = [
     "CRASH_REASON",
@@ -284,6 +285,7 @@ def migrate_python_file(path: str, stage: str, mode: Mode) -> FileOutcome:
 #: File kind -> handler, keyed by a glob on the file name. The walker and :func:`migrate_file` both use it,
 #: so adding a kind (notebooks, requirements files, ...) is one entry here.
 HANDLERS: dict[str, Handler] = {
+    **file_kind_handlers(),  # notebooks, dependency and build files (polyaxon_helper_compat.filekinds); setup.py first
     "*.py": migrate_python_file,
 }
 
