@@ -41,7 +41,7 @@ INSIDE = "symbolic link, not followed (its target is inside the walked folder)"
 
 def test_sorted_python_files_only_files_before_subfolders(project: Path) -> None:
     touch(project, "b.py", "a.py", "README.md", "notebook.ipynb", "pkg/z.py", "pkg/sub/y.py", "aa/x.py", "c.pyc")
-    assert walk(".") == ["a.py", "b.py", "aa/x.py", "pkg/z.py", "pkg/sub/y.py"]
+    assert walk(".") == ["a.py", "b.py", "notebook.ipynb", "aa/x.py", "pkg/z.py", "pkg/sub/y.py"]
 
 
 @pytest.mark.parametrize(
