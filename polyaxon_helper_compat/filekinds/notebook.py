@@ -16,7 +16,9 @@ and put back byte for byte afterwards. ``!pip install``/``%pip install`` lines, 
 (``compile`` refuses it); such a cell is reported when it mentions polyaxon or a name of the legacy API
 (``send_metrics``, ``get_outputs_path``, ``Experiment``, ...).
 
-**Byte-stable.** The document is parsed (``json``) to validate it (nbformat 4 only), then only the ``source``
+**Byte-stable.** A notebook that never mentions polyaxon is returned as it is without being parsed (the same
+pre-filter as for Python files). Otherwise the document is parsed (``json``) to validate it (nbformat 4 only; an
+invalid one is an error, left untouched), then only the ``source``
 values of changed cells are replaced in the JSON text, written in the same style (a list of lines or one
 string, the same indentation and separators, ``\\uXXXX`` escapes when the file uses them); ids, outputs,
 execution counts, metadata, key order and everything else are the original bytes, and a notebook with no change
@@ -418,6 +420,8 @@ def migrate(text: str, stage: str, *, path: str = "notebook.ipynb") -> FileResul
     target(stage)
     if stage not in STAGES:
         raise KeyError(stage)
+    if not mentions_polyaxon(text):  # the pre-filter, as for Python files: not even parsed
+        return FileResult(text=text)
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -426,7 +430,7 @@ def migrate(text: str, stage: str, *, path: str = "notebook.ipynb") -> FileResul
     problem = _invalid(doc)
     if problem is not None:
         return FileResult(text=text, error=FileError(f"cannot parse: {problem}"))
-    if not mentions_polyaxon(text) or not _is_python(doc):
+    if not _is_python(doc):
         return FileResult(text=text)
     sources = _sources(text)
     counter = [0]

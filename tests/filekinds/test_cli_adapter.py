@@ -60,7 +60,7 @@ def test_notebook_diff_is_per_cell(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 
 def test_errors_are_failed_outcomes(tmp_path: Path) -> None:
-    bad = write(tmp_path / "nb.ipynb", b'{"cells": [\n')
+    bad = write(tmp_path / "nb.ipynb", b'{"cells": [\n"polyaxon"')
     outcome = migrate_path("notebook", bad, "compat", "write")
     assert (outcome.status, outcome.line) == ("failed", 2)
     assert outcome.reason is not None and outcome.reason.startswith("cannot parse: not a JSON document")

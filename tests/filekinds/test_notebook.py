@@ -172,11 +172,15 @@ def test_invalid_notebooks_are_errors() -> None:
     not_json = notebook.migrate('{"cells": [\n  {"source": "polyaxon"\n', "compat")
     assert not_json.error is not None and not_json.error.reason.startswith("cannot parse: not a JSON document")
     assert not_json.error.line == 3
-    v3 = notebook.migrate(json.dumps({"nbformat": 3, "nbformat_minor": 0, "worksheets": []}), "compat")
+    v3 = notebook.migrate(json.dumps({"nbformat": 3, "nbformat_minor": 0, "worksheets": [], "x": "polyaxon"}),
+                          "compat")
     assert v3.error is not None and "nbformat 3 notebooks are not supported" in v3.error.reason
-    bad_source = notebook.migrate(json.dumps({"nbformat": 4, "cells": [{"cell_type": "code", "source": 3}]}), "compat")
+    bad_source = notebook.migrate(json.dumps({"nbformat": 4, "cells": [{"cell_type": "code", "source": 3}],
+                                              "metadata": {"polyaxon": 1}}), "compat")
     assert bad_source.error is not None and "cell 1" in bad_source.error.reason
     assert not any(r.changed for r in (not_json, v3, bad_source))
+    unrelated = "{not json, and no mention of the tracking library"
+    assert notebook.migrate(unrelated, "compat").text is unrelated  # not parsed, as Python files
 
 
 def test_other_kernel_languages_are_left_alone() -> None:
