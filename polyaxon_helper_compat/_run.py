@@ -95,8 +95,13 @@ def _number(name: str, default: float) -> float:
 def _local_backend() -> Backend:
     from polyaxon_helper_compat.backends.local import LocalBackend
 
+    global _run_env_sent
     backend = LocalBackend()
     backend.log_status("running")
+    from polyaxon_helper_compat._env import get_run_env
+
+    backend.update({"run_env": get_run_env()})  # the local run records its environment once, at start
+    _run_env_sent = True
     _watch_exit(backend)
     return backend
 

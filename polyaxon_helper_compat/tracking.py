@@ -583,15 +583,13 @@ class Experiment(_Tracker):
                 self.username, self.project_name, self.experiment_id = path
                 self.project = "%s.%s" % (self.username, self.project_name)
         if project is None or self._is_process_experiment(project, experiment_id):
-            self._backend = _run.get_backend()
-            if track_env and (ctx.is_managed or ctx.backend == "local"):
-                _run.send_run_env_once()
+            if ctx.backend != "local":  # the local run starts on first use (see _run._local_backend)
+                self._backend = _run.get_backend()
+                if track_env and ctx.is_managed:
+                    _run.send_run_env_once()
             return
         self._connect(project)
-        if self._api is None:
-            if track_env and ctx.backend == "local":
-                _run.send_run_env_once()
-        elif experiment_id is not None:
+        if self._api is not None and experiment_id is not None:
             self._backend = self._http_backend(experiment_id, heartbeat=ctx.is_managed)
             if ctx.is_managed and track_env:  # as the original, for any experiment created in a cluster
                 self.log_run_env()

@@ -105,11 +105,17 @@ def test_artifacts_are_copied_into_outputs(local, clean_env):
     assert (out / "ckpt" / "a.txt").read_text() == "a"
 
 
-def test_run_env_recorded_once(local):
-    Experiment()
-    Experiment()
-    env = run_json(local)["run_env"]
+def test_local_run_starts_on_first_use_and_records_run_env_once(clean_env):
+    exp = Experiment()  # e.g. a migrated module's `experiment = Experiment()` at import time
+    assert not (clean_env / ".polyaxon-compat").exists()  # importing such a module records nothing
+    exp.log_metrics(a=1)
+    Experiment().log_metrics(a=2)
+    backend = _run.get_backend()
+    assert isinstance(backend, LocalBackend)
+    env = run_json(backend)["run_env"]
     assert {"pid", "hostname", "python_version", "packages", "sys.argv", "filename"} <= set(env)
+    assert backend.flush(5)
+    assert [r["values"] for r in read_jsonl(Path(backend.path, "metrics.jsonl"))] == [{"a": 1}, {"a": 2}]
 
 
 class Scalar:
