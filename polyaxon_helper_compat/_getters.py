@@ -5,7 +5,10 @@ and ``Experiment``/``Job`` static methods return for the same environment (JSON-
 ``None`` when unset, the original's message on stdout and ``None`` for invalid JSON). Under
 ``POLYAXON_NO_OP`` every getter returns ``None``. Outside any cluster the original raised
 ``PolyaxonClientException('This experiment/job is not managed by Polyaxon.')``; we return ``None``,
-except :func:`get_outputs_path`, which returns the local run's outputs folder (created).
+except :func:`get_outputs_path`, which returns the local run's outputs folder (created). In a Polyaxon v2
+run (or with ``POLYAXON_COMPAT_BACKEND=polyaxon-v2`` outside a cluster) they read the v2 run instead
+(:mod:`polyaxon_helper_compat._v2`: ``TF_CONFIG``, ``POLYAXON_RUN_INSTANCE``, the connections catalog, the
+run's inputs and outputs path), keeping the v0 shapes.
 """
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ import json
 import os
 from typing import Any
 
-from polyaxon_helper_compat import _settings
+from polyaxon_helper_compat import _settings, _v2
 
 __all__ = [
     "get_base_outputs_path",
@@ -47,31 +50,42 @@ def get_cluster_def() -> dict[str, list[str]] | None:
     """Return the cluster definition ``{"master": [...], "worker": [...], "ps": [...]}`` (``POLYAXON_CLUSTER``).
 
     Matches polyaxon-client 0.5.0 ``Experiment.get_cluster_def``; ``None`` when unset or outside a cluster.
+    v2: the operator's ``TF_CONFIG["cluster"]`` with ``chief`` presented as ``master`` (``None`` without it).
     """
+    if _v2.active():
+        return _v2.cluster_def()
     return _json_getter("POLYAXON_CLUSTER", "cluster definition")  # type: ignore[no-any-return]
 
 
 def get_task_info() -> dict[str, Any] | None:
     """Return this task's ``{"type": str, "index": int}`` (``POLYAXON_TASK_INFO``), or ``None``.
 
-    Matches polyaxon-client 0.5.0 ``Experiment.get_task_info``.
+    Matches polyaxon-client 0.5.0 ``Experiment.get_task_info``. v2: ``TF_CONFIG["task"]`` (``chief`` ->
+    ``master``) or a PyTorchJob's ``RANK`` (see ``_v2.task_info``).
     """
+    if _v2.active():
+        return _v2.task_info()
     return _json_getter("POLYAXON_TASK_INFO", "task info")  # type: ignore[no-any-return]
 
 
 def get_experiment_info() -> dict[str, Any] | None:
     """Return ``POLYAXON_EXPERIMENT_INFO`` decoded (project_name, experiment_name, uuids, group), or ``None``.
 
-    Matches polyaxon-client 0.5.0 ``Experiment.get_experiment_info``.
+    Matches polyaxon-client 0.5.0 ``Experiment.get_experiment_info``. v2: built from the run (owner,
+    project, uuid, name; see ``_v2.experiment_info``).
     """
+    if _v2.active():
+        return _v2.get_experiment_info()
     return _json_getter("POLYAXON_EXPERIMENT_INFO", "experiment info")  # type: ignore[no-any-return]
 
 
 def get_job_info() -> dict[str, Any] | None:
     """Return ``POLYAXON_JOB_INFO`` decoded (project_name, job_name, uuids, role, type, app), or ``None``.
 
-    Matches polyaxon-client 0.5.0 ``Job.get_job_info``.
+    Matches polyaxon-client 0.5.0 ``Job.get_job_info``. v2: built from the run (see ``_v2.job_info``).
     """
+    if _v2.active():
+        return _v2.get_job_info()
     # "experiment info" (sic): polyaxon-client 0.5.0 prints that message for POLYAXON_JOB_INFO too.
     return _json_getter("POLYAXON_JOB_INFO", "experiment info")  # type: ignore[no-any-return]
 
@@ -81,7 +95,10 @@ def get_params() -> dict[str, Any] | None:
 
     Reads ``POLYAXON_PARAMS`` (polyaxon-client 0.5.0 ``Experiment.get_params``), then, when it is unset,
     ``POLYAXON_DECLARATIONS`` (polyaxon-helper 0.1.9 ``get_declarations``, message "Could get declarations").
+    v2: the run's inputs (``Run.get_inputs()``).
     """
+    if _v2.active():
+        return _v2.get_params()
     return _json_getter("POLYAXON_PARAMS", "params",  # type: ignore[no-any-return]
                         "POLYAXON_DECLARATIONS", "declarations")
 
@@ -90,8 +107,11 @@ def get_data_paths() -> dict[str, str] | None:
     """Return the mounted data paths ``{"data1": "/data/1", ...}``, or ``None``.
 
     Reads ``POLYAXON_RUN_DATA_PATHS`` (polyaxon-client 0.5.0 ``tracking.paths.get_data_paths``), then,
-    when it is unset, ``POLYAXON_DATA_PATHS`` (polyaxon-helper 0.1.9).
+    when it is unset, ``POLYAXON_DATA_PATHS`` (polyaxon-helper 0.1.9). v2: ``{name: mount path or bucket}``
+    of the connections catalog (``POLYAXON_CONNECTIONS_CATALOG``).
     """
+    if _v2.active():
+        return _v2.data_paths()
     return _json_getter("POLYAXON_RUN_DATA_PATHS", "data paths",  # type: ignore[no-any-return]
                         "POLYAXON_DATA_PATHS", "data paths")
 
@@ -99,16 +119,21 @@ def get_data_paths() -> dict[str, str] | None:
 def get_outputs_refs_paths() -> dict[str, list[str]] | None:
     """Return the referenced outputs ``{"jobs": [...], "experiments": [...]}`` (``POLYAXON_REFS_OUTPUTS_PATHS``).
 
-    Matches polyaxon-client 0.5.0 ``tracking.paths.get_outputs_refs_paths``; ``None`` when unset.
+    Matches polyaxon-client 0.5.0 ``tracking.paths.get_outputs_refs_paths``; ``None`` when unset and in v2
+    (which passes upstream outputs through inputs and lineage instead).
     """
+    if _v2.active():
+        return None
     return _json_getter("POLYAXON_REFS_OUTPUTS_PATHS", "outputs refs paths")  # type: ignore[no-any-return]
 
 
 def get_log_level() -> str | None:
     """Return ``POLYAXON_LOG_LEVEL`` (a string such as ``"INFO"``) in a cluster, else ``None``.
 
-    Matches polyaxon-client 0.5.0 ``tracking.paths.get_log_level``.
+    Matches polyaxon-client 0.5.0 ``tracking.paths.get_log_level``; v2 reads the same variable.
     """
+    if _v2.active():
+        return os.environ.get("POLYAXON_LOG_LEVEL")
     if not _in_cluster():
         return None
     return os.environ.get("POLYAXON_LOG_LEVEL")
@@ -143,8 +168,12 @@ def get_tf_config(envvar: str | None = "TF_CONFIG") -> dict[str, Any] | None:
 
     Matches polyaxon-client 0.5.0 ``Experiment.get_tf_config``: in a cluster, when ``envvar`` is truthy the
     result is also exported as JSON in ``os.environ[envvar]``. Outside a cluster and under no-op it returns
-    ``None`` and exports nothing (a ``TF_CONFIG`` without a cluster would mislead TensorFlow).
+    ``None`` and exports nothing (a ``TF_CONFIG`` without a cluster would mislead TensorFlow). v2: from the
+    operator's ``TF_CONFIG`` (``None`` without one; the exported ``TF_CONFIG`` keeps ``chief``, see
+    ``_v2.tf_config``).
     """
+    if _v2.active():
+        return _v2.get_tf_config(envvar)
     if not _in_cluster():
         return None
     tf_config = {

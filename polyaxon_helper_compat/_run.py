@@ -159,7 +159,24 @@ def _create() -> Backend:
             return backend
         print("polyaxon-helper-compat: the Polyaxon API or this experiment is not configured "
               "(POLYAXON_EXPERIMENT_INFO, API host, token); recording locally instead", file=sys.stderr)
+    if ctx.backend == _settings.POLYAXON_V2:
+        backend = _polyaxon_v2_backend()
+        if backend is not None:
+            return backend
     return _local_backend()
+
+
+def _polyaxon_v2_backend() -> Backend | None:
+    """The ``polyaxon-v2`` backend (imports polyaxon, calls ``tracking.init()`` once), or ``None`` with one
+    stderr line saying why (polyaxon missing or too old, a boolean polyaxon refuses, init failed)."""
+    from polyaxon_helper_compat.backends.polyaxon_v2 import PolyaxonV2Backend, V2Unavailable
+
+    try:
+        return PolyaxonV2Backend()
+    except V2Unavailable as exc:
+        print("polyaxon-helper-compat: cannot use Polyaxon v2 (%s); recording locally instead" % exc,
+              file=sys.stderr)
+        return None
 
 
 def send_run_env_once() -> None:

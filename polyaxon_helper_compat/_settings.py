@@ -22,13 +22,15 @@ _FALSE = {"n", "no", "f", "false", "off", "0"}
 NO_OP = "no-op"
 V0 = "v0"  # polyaxon-client era (v0.2+): POLYAXON_IS_MANAGED / POLYAXON_IN_CLUSTER
 V01 = "v0.1"  # standalone helper era (polyaxon-helper 0.1.x): POLYAXON_API, POLYAXON_INTERNAL_SECRET_TOKEN, ...
+V2 = "v2"  # a Polyaxon v1/v2 run: POLYAXON_IS_MANAGED with POLYAXON_RUN_INSTANCE (owner.project.runs.<uuid>)
 OUTSIDE = "outside"
 
 #: Variables only the v0.1 generation sets; any of them (without a v0.2+ marker) means a v0.1 cluster.
 V01_MARKERS = ("POLYAXON_API", "POLYAXON_INTERNAL_SECRET_TOKEN", "POLYAXON_DECLARATIONS", "POLYAXON_DATA_PATHS")
 
 #: Backend names accepted by POLYAXON_COMPAT_BACKEND.
-BACKENDS = ("http-v0", "local", "no-op")
+POLYAXON_V2 = "polyaxon-v2"
+BACKENDS = ("http-v0", "local", "no-op", POLYAXON_V2)
 
 
 def get_bool(name: str, environ: Mapping[str, str] | None = None) -> bool:
@@ -70,13 +72,14 @@ def read_json_env(name: str, what: str) -> Any:
 class Context:
     """Where this process runs.
 
-    ``kind`` is one of ``"no-op"``, ``"v0"`` (v0.2+), ``"v0.1"`` or ``"outside"``; ``backend`` is the
-    backend chosen for it (``"no-op"``, ``"http-v0"`` or ``"local"``), possibly forced by
-    ``POLYAXON_COMPAT_BACKEND``. ``is_managed`` mirrors polyaxon-client's ``settings.IS_MANAGED``.
+    ``kind`` is one of ``"no-op"``, ``"v0"`` (v0.2+), ``"v0.1"``, ``"v2"`` or ``"outside"``; ``backend`` is
+    the backend chosen for it (``"no-op"``, ``"http-v0"``, ``"polyaxon-v2"`` or ``"local"``), possibly forced
+    by ``POLYAXON_COMPAT_BACKEND``. ``is_managed`` mirrors polyaxon-client's ``settings.IS_MANAGED``.
 
-    Precedence, first match wins: ``POLYAXON_NO_OP`` -> no-op; ``POLYAXON_IS_MANAGED`` or
-    ``POLYAXON_IN_CLUSTER`` -> v0.2+ (even when v0.1 names are also set); any of :data:`V01_MARKERS`
-    -> v0.1; otherwise outside.
+    Precedence, first match wins: ``POLYAXON_NO_OP`` -> no-op; ``POLYAXON_IS_MANAGED`` with
+    ``POLYAXON_RUN_INSTANCE`` -> v2 (backend ``polyaxon-v2`` when polyaxon >= 1.0 is installed, else
+    ``local``); ``POLYAXON_IS_MANAGED`` or ``POLYAXON_IN_CLUSTER`` -> v0.2+ (even when v0.1 names are also
+    set); any of :data:`V01_MARKERS` -> v0.1; otherwise outside.
     """
 
     kind: str
@@ -93,6 +96,8 @@ def _detect() -> Context:
     in_cluster = get_bool("POLYAXON_IN_CLUSTER")
     if no_op:
         kind, backend = NO_OP, "no-op"
+    elif is_managed and os.environ.get("POLYAXON_RUN_INSTANCE"):
+        kind, backend = V2, _v2_backend_name()
     elif is_managed or in_cluster:
         kind, backend = V0, "http-v0" if is_managed else "local"
     elif any(os.environ.get(name) for name in V01_MARKERS):
@@ -110,6 +115,17 @@ def _detect() -> Context:
                 file=sys.stderr,
             )
     return Context(kind=kind, backend=backend, is_managed=is_managed)
+
+
+def _v2_backend_name() -> str:
+    """``"polyaxon-v2"`` when polyaxon >= 1.0 is installed (checked without importing it), else ``"local"``."""
+    from polyaxon_helper_compat.backends.polyaxon_v2 import polyaxon_version
+
+    if polyaxon_version() is not None:
+        return POLYAXON_V2
+    print("polyaxon-helper-compat: this is a Polyaxon v2 run, but polyaxon >= 1.0 is not installed "
+          "(pip install 'polyaxon-helper-compat[v2]'); recording locally", file=sys.stderr)
+    return "local"
 
 
 def in_cluster() -> bool:
