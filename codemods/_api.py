@@ -7,12 +7,14 @@ text and returns a :class:`StageResult`. It never raises for user input: a parse
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 __all__ = ["STAGES", "Change", "ManualSite", "StageResult", "run_stage"]
 
-#: Stage name (``plx-migrate --to``) -> codemod ids applied in order.
+#: Stage name (``plx-migrate --to``) -> codemod ids applied in order (``helper-to-experiment`` runs its prelude,
+#: ``v0-environment`` and ``client-to-compat``, first).
 STAGES: dict[str, tuple[str, ...]] = {
     "compat": ("helper-to-compat",),
     "experiment": ("helper-to-experiment",),
@@ -92,6 +94,25 @@ def _describe_syntax_error(code: str, path: str, exc: Exception) -> str:
     return f"{line}:{column}: {getattr(exc, 'message', str(exc))}"
 
 
+def _keep_untouched(source: str, round_trip: str, new: str) -> str:
+    """``new`` with each line it shares with ``round_trip`` (the unchanged tree printed again) taken from ``source``.
+
+    libcst does not print every source back byte for byte (``except ValueError :`` loses its space): when the
+    round trip differs from ``source`` line by line only, the lines no codemod touched are restored exactly.
+    """
+    import difflib
+
+    source_lines, round_lines = source.splitlines(keepends=True), round_trip.splitlines(keepends=True)
+    if len(source_lines) != len(round_lines):  # not a line-for-line difference: keep libcst's output
+        return new
+    new_lines = new.splitlines(keepends=True)
+    out: list[str] = []
+    matcher = difflib.SequenceMatcher(None, round_lines, new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        out += source_lines[i1:i2] if tag == "equal" else new_lines[j1:j2]
+    return "".join(out)
+
+
 def run_stage(source: str, stage: str, *, path: str = "<string>") -> StageResult:
     """Run the codemods of ``stage`` (a key of :data:`STAGES`) over ``source`` (a whole module, str).
 
@@ -101,16 +122,21 @@ def run_stage(source: str, stage: str, *, path: str = "<string>") -> StageResult
     used for messages and codemod contexts. Raises ``KeyError`` for an unknown stage. Parse errors
     (``libcst.ParserSyntaxError``) are reported in ``StageResult.error`` as ``"<line>:<column>: <reason>"``
     (1-based, as editors count) with ``code`` unchanged, never raised.
+
+    Each codemod parses the previous one's output; the lines of its changes and manual sites are mapped back to
+    ``source``. Lines no codemod rewrote come out byte-identical, even where libcst cannot print them back
+    exactly (``except X :``, see :func:`_keep_untouched`).
     """
     import libcst as cst  # imported lazily: importing the contract stays cheap
 
     from codemods._registry import get_registry
-    from codemods._helpers import LegacyImportCommand
+    from codemods._helpers import LegacyImportCommand, back, line_map
 
     codemods = [get_registry()[codemod_id] for codemod_id in STAGES[stage]]
     result = StageResult(code=source)
     bom = "\ufeff" if source.startswith("\ufeff") else ""  # libcst drops a BOM character when it regenerates code
     code = source[len(bom):]
+    maps: list[Callable[[int], int]] = []  # output line -> input line, for each codemod that changed the code
     for command_class in codemods:
         mentions = getattr(command_class, "mentions", None)
         if mentions is not None and not mentions(code):
@@ -123,10 +149,12 @@ def run_stage(source: str, stage: str, *, path: str = "<string>") -> StageResult
         if not isinstance(command, LegacyImportCommand):  # only they keep a record of their edits
             raise TypeError(f"{command_class.__name__} does not record its edits")
         new_tree = command.transform_module(tree)
-        result.changes.extend(sorted(command.changes, key=lambda change: change.line))
-        result.manual.extend(sorted(command.manual, key=lambda site: (site.line, site.column)))
+        result.changes.extend(replace(c, line=back(c.line, maps)) for c in command.changes)
+        result.manual.extend(replace(m, line=back(m.line, maps)) for m in command.manual)
         if command.changes:  # the transformer's own record of real edits, never `new != old`
-            code = new_tree.code
+            new_code, round_trip = new_tree.code, tree.code
+            code = new_code if round_trip == code else _keep_untouched(code, round_trip, new_code)
+            maps.append(line_map(command.changes))
     result.changed = bool(result.changes)
     result.code = bom + code if result.changed else source
     return result

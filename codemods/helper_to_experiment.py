@@ -6,8 +6,9 @@ and the attribute ``experiment`` -> that instance; ``get_cluster_def``, ``get_ta
 ``get_experiment_info``, ``get_params``, ``get_declarations`` -> ``Experiment.<name>``; ``get_job_info`` ->
 ``Job.get_job_info``; ``get_outputs_path``, ``get_outputs_refs_paths``, ``get_data_paths``, ``get_log_level`` -> the
 same functions of the tracking module. A name also bound elsewhere in its scope (I6, C11) stays bound
-(``send_metrics = experiment.log_metrics``). What cannot be converted safely is left as it is and reported.
-"""
+(``send_metrics = experiment.log_metrics``); a name bound again by a later import before any use is dropped (I14); a
+star import imports the names the module uses. Its PRELUDE runs v0-environment and client-to-compat first. Unsafe
+sites are left as they are and reported."""
 from __future__ import annotations
 
 import argparse
@@ -21,11 +22,6 @@ from codemods import _helpers as h
 UNKNOWN = "{!r} is not in the polyaxon_helper 0.5.0 API{}; left unchanged"
 I17 = " (get_data_path is the January-2018 name; 0.5.0 has get_data_paths, which returns a dict)"
 AS_VALUE = "{} is used without being called; left unchanged (its import is kept)"
-MODULE_VALUE = "the polyaxon_helper module is used as a value, its attributes cannot be resolved; left unchanged"
-FALLBACK = "the module name is also bound elsewhere in this scope (a fallback?); its uses are left unchanged"
-UNUSED = "the module is imported but never used (an availability probe?); left unchanged"
-STAR = "star import: the names it binds cannot be resolved; left unchanged"
-SUITE = "import in a one-line compound statement: split the line, then run the codemod again"
 PER_CALL = "a new Experiment() is created on every call of {}(): consider one module-level instance"
 
 
@@ -33,9 +29,9 @@ class HelperToExperimentCommand(h.LegacyImportCommand):
     """Rewrite helper calls to ``Experiment``/``Job``/functions of ``tracking_module`` (see the module doc)."""
 
     DESCRIPTION = "Rewrite polyaxon_helper calls to the v0 Experiment tracking API (seeds)."
-    LEGACY_MODULES = (h.LEGACY_MODULE, h.COMPAT_MODULE)
-    #: Where ``Experiment``, ``Job`` and the path getters come from (the other choice: ``polyaxon_client.tracking``).
-    TRACKING_MODULE: ClassVar[str] = "polyaxon_helper_compat.tracking"
+    LEGACY_MODULES, IN_SUITES = (h.LEGACY_MODULE, h.COMPAT_MODULE), False
+    PRELUDE = ("v0-environment", "client-to-compat")  # X1 reports; polyaxon_client imports moved to compat first
+    TRACKING_MODULE: ClassVar[str] = "polyaxon_helper_compat.tracking"  # or polyaxon_client.tracking (option)
 
     def __init__(self, context: CodemodContext, tracking_module: str | None = None) -> None:
         super().__init__(context)
@@ -78,9 +74,7 @@ class HelperToExperimentCommand(h.LegacyImportCommand):
                 kind in ("log", "static", "job") and id(node) not in self._found.call_funcs):
             self.report_manual(node, AS_VALUE.format(name) if kind else UNKNOWN.format(name, ""))
             return False
-        new = self._member(kind, name, needs)
-        if not (isinstance(node, cst.Name) and isinstance(new, cst.Name) and new.value == node.value):
-            self.replace_node(node, new)
+        self.replace_node(node, self._member(kind, name, needs))
         return True
 
     def plan(self, found: h.Found) -> None:
@@ -88,63 +82,68 @@ class HelperToExperimentCommand(h.LegacyImportCommand):
         self._found, self._names, instances = found, dict[str, str](), list[h.ImportSite]()
         for site in (s for s in found.imports if not s.type_checking):
             needs, node = h.Needs(), site.node
-            if site.line is None:
-                self.report_manual(node, SUITE)
+            plan = self._plan_from if isinstance(node, cst.ImportFrom) else self._plan_module
+            star = isinstance(node, cst.ImportFrom) and isinstance(node.names, cst.ImportStar)
+            node, kept = self._plan_star(node, needs) if star else (node, plan(node, needs))  # type: ignore[arg-type]
+            if kept is None or not needs:
                 continue
-            keep = self._plan_from(node, needs) if isinstance(node, cst.ImportFrom) else self._plan_module(node, needs)
-            if keep is None or not needs:
-                continue
-            tracking = [h.alias("Experiment", self._name("Experiment"))] if needs.experiment else []
-            tracking += [h.alias("Job", self._name("Job"))] if needs.job else []
-            new = node.with_changes(names=h.with_aliases(node.names, keep)) if keep else None
-            lines = [h.import_from_line(self.tracking_module, [*tracking, *needs.functions.values()])]
-            if isinstance(node, cst.ImportFrom) and not keep:  # rewrite in place, keeping the layout
-                new, lines = node.with_changes(module=h.dotted(self.tracking_module), names=h.with_aliases(
-                    node.names, list(needs.functions.values()), tracking)), []
-            if needs.instance and self.first_binding(site, instances, PER_CALL):
-                lines.append(h.assign_line(self._name("instance"), cst.Call(cst.Name(self._name("Experiment")))))
-            self.replace_statement(node, new, lines + needs.binding_lines())
+            extra = [h.assign_line(self._name("instance"), cst.Call(cst.Name(self._name("Experiment"))))] * bool(
+                needs.instance and self.first_binding(site, instances, PER_CALL)) + needs.binding_lines()
+            other = extra or needs.functions or any(kept)  # then a class imported before needs no import here (I15)
+            classes = [h.alias(c, self._name(c)) for c, need in (("Experiment", needs.experiment), ("Job", needs.job))
+                       if need and not (other and self.bound_before(site.node, self.tracking_module, c, found))]
+            new, lines = self.layout_import(node, kept, self.tracking_module, classes,
+                                            [(a, a) for a in needs.functions.values()])
+            self.replace_statement(site.node, new, lines + extra)
 
-    def _plan_from(self, node: cst.ImportFrom, needs: h.Needs) -> list[cst.ImportAlias] | None:
-        if h.full_name(node.module) not in self.LEGACY_MODULES:  # a submodule, reported by the base class
-            return None
-        if isinstance(node.names, cst.ImportStar):
-            self.report_manual(node, STAR)
-            return None
-        keep = []
-        for alias in node.names:
+    def _plan_from(self, node: cst.ImportFrom, needs: h.Needs) -> h.Kept:
+        kept, rebound = [], dict[str, cst.ImportAlias]()
+        for alias in node.names:  # type: ignore[union-attr]
             name, bound = h.full_name(alias.name), h.bound_name(alias)
             kind = h.LEGACY_API.get(name)
+            keep = kind is None  # unknown, or a compat module (`from polyaxon_helper_compat import tracking`)
             if kind is None:
-                self.report_manual(alias, UNKNOWN.format(name, I17 * (name == "get_data_path")))
-                keep.append(alias)
-            elif kind == "function":  # the same function, from the tracking module
-                needs.functions[bound] = alias
-            if kind in (None, "function"):
-                continue
-            binding, conditional = self.binding(node, bound, self._found)
-            if conditional:  # I6/C11: keep the name bound, to its replacement
+                if f"{h.full_name(node.module)}.{name}" not in h.COMPAT_SUBMODULES:
+                    self.report_manual(alias, UNKNOWN.format(name, I17 * (name == "get_data_path")))
+            elif kind == "function":  # the same function, from the tracking module; I14: unless bound again before use
+                modules = (self.tracking_module, *self.LEGACY_MODULES)
+                later = self.rebound_before_use(node, name, bound, self._found, modules)
+                (rebound if later else needs.functions)[bound] = alias
+            elif (binding := self.binding(node, bound, self._found))[1]:  # I6/C11: keep the name bound
                 needs.bindings.append((bound, self._member(kind, name, needs)))
-            elif not binding.references:  # I11: only map the import, add no instance
+            elif not binding[0].references:  # I11: only map the import, add no instance
                 needs.experiment, needs.job = needs.experiment or kind != "job", needs.job or kind == "job"
-            elif not all([self._use(name, ref, needs) for ref in self.uses(binding)]):
-                keep.append(alias)
-        return keep
+            else:
+                keep = not all([self._use(name, ref, needs) for ref in self.uses(binding[0])])
+            kept.append([alias] if keep else [])
+        if rebound and not (needs or any(kept)):  # the statement would bind nothing: keep binding them
+            needs.functions.update(rebound)
+        return kept
 
-    def _plan_module(self, node: cst.Import, needs: h.Needs) -> list[cst.ImportAlias] | None:
-        keep = []
+    def _plan_module(self, node: cst.Import, needs: h.Needs) -> h.Kept:
+        kept = []
         for alias in node.names:
             if h.full_name(alias.name) not in self.LEGACY_MODULES:  # another module, or a submodule (reported)
-                keep.append(alias)
+                kept.append([alias])
                 continue
-            binding, conditional = self.binding(node, h.bound_name(alias), self._found)
-            converted = not conditional and bool(binding.references)  # else a fallback, or an availability probe
-            if not converted:
-                self.report_manual(alias, FALLBACK if conditional else UNUSED)
-            for ref in self.uses(binding) if converted else []:
-                attribute = self._found.attribute_of.get(id(ref))
-                if attribute is None:
-                    self.report_manual(ref, MODULE_VALUE)
-                converted &= attribute is not None and self._use(attribute.attr.value, attribute, needs)
-            keep += [] if converted else [alias]
-        return keep
+            uses = self.module_uses(node, alias, self._found)  # None: reported, left as it is
+            converted = uses is not None and all([
+                isinstance(use, cst.Attribute) and self._use(use.attr.value, use, needs) for use in uses])
+            kept.append([] if converted else [alias])
+        return kept
+
+    def _plan_star(self, node: cst.ImportFrom, needs: h.Needs) -> tuple[cst.ImportFrom, h.Kept | None]:
+        """``from <helper> import *`` as an explicit import of the helper names the module uses (bound nowhere)."""
+        used = self.star_uses(node, self._found, h.LEGACY_API)
+        if not used and used is not None and h.full_name(node.module) == h.LEGACY_MODULE:  # nothing used: the same
+            self.replace_statement(node, node.with_changes(module=cst.Name(h.COMPAT_MODULE)))  # names from compat
+        if not used:
+            return node, None
+        explicit = node.with_changes(names=[h.alias(name) for name in used])
+        kept = []
+        for alias, (name, uses) in zip(explicit.names, used.items()):  # type: ignore[arg-type]
+            kind = h.LEGACY_API[name]
+            if kind == "function":
+                needs.functions[name] = alias
+            kept.append([] if kind == "function" or all([self._use(name, use, needs) for use in uses]) else [alias])
+        return explicit, kept

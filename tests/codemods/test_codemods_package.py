@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +23,7 @@ CODEMOD_FILES = sorted(p for p in PACKAGE.glob("*.py") if not p.name.startswith(
 def test_registry_lists_exactly_the_codemod_modules() -> None:
     registry = get_registry()
     assert set(registry) == {p.stem.replace("_", "-") for p in CODEMOD_FILES}
-    assert set(registry) == {"helper-to-compat", "helper-to-experiment"}
+    assert set(registry) == {"client-to-compat", "helper-to-compat", "helper-to-experiment", "v0-environment"}
     for codemod_id, command in registry.items():
         assert command.__module__ == "codemods." + codemod_id.replace("-", "_")
         assert issubclass(command, VisitorBasedCodemodCommand)
@@ -32,6 +33,8 @@ def test_registry_lists_exactly_the_codemod_modules() -> None:
 def test_every_stage_names_registered_codemods() -> None:
     registry = get_registry()
     assert STAGES == {"compat": ("helper-to-compat",), "experiment": ("helper-to-experiment",)}
+    prelude = getattr(registry["helper-to-experiment"], "PRELUDE")
+    assert prelude == ("v0-environment", "client-to-compat") and set(prelude) <= set(registry)
     assert all(codemod_id in registry for ids in STAGES.values() for codemod_id in ids)
 
 
@@ -148,4 +151,112 @@ def test_libcst_tool_runs_each_codemod(tmp_path: Path) -> None:
         "import polyaxon_helper_compat as plx\nfrom polyaxon_helper_compat.tracking import Experiment\n"
         "experiment = Experiment()\nexperiment.log_metrics(loss=1)\nsend = getattr(plx, 'x')\n"
     )
-    assert "3:15: the polyaxon_helper module is used as a value" in experiment.stderr
+    assert "WARNING: 3:15: the polyaxon_helper_compat module is used as a value" in experiment.stderr
+
+
+def test_repository_libcst_config_runs_the_plain_command(tmp_path: Path) -> None:
+    """The shipped ``.libcst.codemod.yaml``: from the repository root, the command as the README would give it (no
+    ``--no-format``: the configured "formatter" copies the code byte for byte), on copies of fixture files."""
+    shutil.copy(FIXTURES / "train.py", tmp_path / "train.py")
+    shutil.copy(FIXTURES / "latin1_crlf.py", tmp_path / "latin1_crlf.py")
+    env = {**os.environ, "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
+    done = subprocess.run(
+        [sys.executable, "-m", "libcst.tool", "codemod", "helper_to_experiment.HelperToExperimentCommand",
+         str(tmp_path / "train.py"), str(tmp_path / "latin1_crlf.py")],
+        cwd=REPO, env=env, capture_output=True, text=True, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Transformed 2 files successfully." in done.stderr
+    for name in ("train.py", "latin1_crlf.py"):
+        expected = run_stage(_read_fixture(name), "experiment").code
+        encoding = "latin-1" if name == "latin1_crlf.py" else "utf-8"
+        assert (tmp_path / name).read_bytes() == expected.encode(encoding), name
+
+    listing = subprocess.run([sys.executable, "-m", "libcst.tool", "list"], cwd=REPO, env=env, capture_output=True,
+                             text=True, check=True)
+    for codemod_id, command in get_registry().items():
+        line = f"{codemod_id.replace('-', '_')}.{command.__name__} - {getattr(command, 'DESCRIPTION')}"
+        assert line in listing.stdout.splitlines()
+
+
+def _names_defined(tree: ast.Module) -> dict[str, set[str]]:
+    """``__all__`` and, per class, the names its body or ``__init__`` (``self.x = ...``) defines, bases included."""
+    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+    names: dict[str, set[str]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
+            names["__all__"] = set(ast.literal_eval(node.value))
+
+    def members(cls: ast.ClassDef) -> set[str]:
+        found = {n.name for n in cls.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        found |= {t.id for n in cls.body if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)}
+        found |= {n.attr for n in ast.walk(cls) if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store)
+                  and isinstance(n.value, ast.Name) and n.value.id == "self"}
+        for base in cls.bases:
+            if isinstance(base, ast.Name) and base.id in classes:
+                found |= members(classes[base.id])
+        return found
+
+    names.update((name, members(cls)) for name, cls in classes.items())
+    return names
+
+
+def test_what_the_codemods_point_at_exists_in_the_compat_package() -> None:
+    """Read (never import) the runtime: every name the codemods move to compat, or let be used on its classes, exists
+    there; and the tables are complete (when the runtime grows, this fails until the tables follow)."""
+    from codemods import _helpers
+
+    runtime = REPO / "polyaxon_helper_compat"
+    defined = {name: _names_defined(ast.parse((runtime / f"{name}.py").read_text(encoding="utf-8")))
+               for name in ("tracking", "exceptions", "client", "__init__")}
+    for target, provided in _helpers.CLIENT_MODULES.values():
+        assert provided <= defined[target.rsplit(".", 1)[1]]["__all__"], target
+    assert _helpers.CLIENT_MODULES["polyaxon_client.tracking"][1] == defined["tracking"]["__all__"]  # nothing new
+    for cls, attributes in _helpers.CLASS_ATTRIBUTES.items():
+        public = {name for name in defined["tracking"][cls] if not name.startswith("_")}
+        assert attributes == public, (cls, sorted(attributes - public), sorted(public - attributes))
+    assert set(_helpers.LEGACY_API) <= defined["__init__"]["__all__"]
+    tracking_functions = {name for name, kind in _helpers.LEGACY_API.items() if kind == "function"}
+    assert tracking_functions | {"Experiment", "Job"} <= defined["tracking"]["__all__"]
+    static = {name for name, kind in _helpers.LEGACY_API.items() if kind == "static"}
+    assert static <= defined["tracking"]["Experiment"] and "get_job_info" in defined["tracking"]["Job"]
+
+
+def test_lines_of_later_codemods_refer_to_the_original_source() -> None:
+    """Each codemod of a stage works on the previous one's output; changes and manual sites are mapped back."""
+    source = (
+        "from polyaxon_client import settings, tracking\n"
+        "import os\n"
+        "from polyaxon_helper import send_metrics\n"
+        "send_metrics(level=tracking.get_log_level(), path=os.environ['POLYAXON_RUN_OUTPUTS_PATH'])\n"
+        "send_metrics(step=2, cluster=settings.IN_CLUSTER)\n"
+    )
+    result = run_stage(source, "experiment")
+    assert result.code == (
+        "from polyaxon_client import settings\n"
+        "from polyaxon_helper_compat import tracking\n"
+        "import os\n"
+        "from polyaxon_helper_compat.tracking import Experiment\n"
+        "experiment = Experiment()\n"
+        "experiment.log_metrics(level=tracking.get_log_level(), path=os.environ['POLYAXON_RUN_OUTPUTS_PATH'])\n"
+        "experiment.log_metrics(step=2, cluster=settings.IN_CLUSTER)\n"
+    )
+    assert [(c.line, c.codemod) for c in result.changes] == [
+        (1, "client-to-compat"), (3, "helper-to-experiment"), (4, "helper-to-experiment"), (5, "helper-to-experiment")
+    ]
+    lines = source.splitlines()
+    assert all(lines[c.line - 1] == c.old.splitlines()[0] for c in result.changes)
+    assert [(m.line, m.codemod) for m in result.manual] == [(4, "v0-environment"), (1, "client-to-compat")]
+
+
+@pytest.mark.parametrize("stage", sorted(STAGES))
+def test_lines_libcst_cannot_print_back_stay_byte_identical(stage: str) -> None:
+    """LibCST#1457: libcst prints ``except ValueError :`` without its space; only rewritten statements may change."""
+    source = (
+        "try:\n    import json\nexcept ImportError :\n    json = None\n"
+        "import polyaxon_helper as plx\nplx.send_metrics(a=1)\n"
+    )
+    result = run_stage(source, stage)
+    assert result.changed and "except ImportError :\n" in result.code
+    kept = [line for line in source.splitlines() if "plx" not in line]
+    assert result.code.splitlines()[:len(kept)] == kept

@@ -235,6 +235,27 @@ check_noop = functools.partial(_testing.check_noop, stage="compat")
             """,
             id="f5 comments at odd indentation do not move",
         ),
+        pytest.param(
+            "import polyaxon_helper  # polyaxon_helper.send_metrics(loss=loss)\nprint('training')\n",
+            "import polyaxon_helper_compat  # polyaxon_helper.send_metrics(loss=loss)\nprint('training')\n",
+            id="i12 a use in a comment is not a use, and the comment is kept",
+        ),
+        pytest.param(
+            "import polyaxon_helper\npolyaxon_helper.experiment.log_params(lr=0.1)  # \U0001f680 d\u00e9part\n",
+            "import polyaxon_helper_compat\npolyaxon_helper_compat.experiment.log_params(lr=0.1)  # \U0001f680 d\u00e9part\n",
+            id="f3 module attribute experiment, non-ASCII comment kept",
+        ),
+        pytest.param(
+            """\
+            from polyaxon_helper import get_data_paths, get_outputs_path, send_metrics
+            from polyaxon_client.tracking import get_data_paths, get_outputs_path
+            """,
+            """\
+            from polyaxon_helper_compat import get_data_paths, get_outputs_path, send_metrics
+            from polyaxon_client.tracking import get_data_paths, get_outputs_path
+            """,
+            id="i14 i15 only the helper import is this stage's business",
+        ),
     ],
 )
 def test_fixes(before: str, after: str) -> None:

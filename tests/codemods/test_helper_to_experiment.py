@@ -49,14 +49,14 @@ ID = "helper-to-experiment"
             """,
             """\
             from polyaxon_helper_compat.tracking import (
-                Experiment,
                 get_outputs_path,  # where the model goes
+                Experiment,  # every epoch
                 get_data_paths,
             )
             experiment = Experiment()
             experiment.log_metrics(a=get_outputs_path(), b=get_data_paths())
             """,
-            id="i2 parenthesized list keeps its layout",
+            id="i2 parenthesized list keeps its layout, Experiment takes send_metrics' place and comment",
         ),
         pytest.param(
             """\
@@ -65,12 +65,12 @@ ID = "helper-to-experiment"
             send_metrics(path=get_outputs_path())
             """,
             """\
-            from polyaxon_helper_compat.tracking import (Experiment,
-                                         get_outputs_path)
+            from polyaxon_helper_compat.tracking import (get_outputs_path,
+                                                         Experiment)
             experiment = Experiment()
             experiment.log_metrics(path=get_outputs_path())
             """,
-            id="i2 parenthesized list without trailing comma (continuation kept as is)",
+            id="i2 parenthesized list without trailing comma, aligned continuation re-aligned",
         ),
         pytest.param(
             """\
@@ -315,7 +315,7 @@ ID = "helper-to-experiment"
             PARAMS = get_params() or {}
             """,
             """\
-            from polyaxon_helper_compat.tracking import Experiment, get_outputs_path
+            from polyaxon_helper_compat.tracking import get_outputs_path, Experiment
             import tensorflow as tf
 
             tf.app.flags.DEFINE_string("train_dir", get_outputs_path(), "where to write")
@@ -542,6 +542,208 @@ ID = "helper-to-experiment"
             """,
             id="f5 odd comments keep their place",
         ),
+        pytest.param(
+            """\
+            from polyaxon_helper import get_data_paths
+
+            paths = get_data_paths()
+            train_dir = paths["mnist"]
+            first = list(get_data_paths().values())[0]
+            """,
+            """\
+            from polyaxon_helper_compat.tracking import get_data_paths
+
+            paths = get_data_paths()
+            train_dir = paths["mnist"]
+            first = list(get_data_paths().values())[0]
+            """,
+            id="c4 c5 c6 get_data_paths keeps its dict (compat's), subscripts unchanged",
+        ),
+        pytest.param(
+            """\
+            from polyaxon_helper import get_declarations
+
+            def main(lr=0.1, epochs=3):
+                return lr * epochs
+
+            if 1:
+                main(**get_declarations())
+            else:
+                main()
+            """,
+            """\
+            from polyaxon_helper_compat.tracking import Experiment
+
+            def main(lr=0.1, epochs=3):
+                return lr * epochs
+
+            if 1:
+                main(**Experiment.get_declarations())
+            else:
+                main()
+            """,
+            id="c9 get_declarations splatted, dead else kept",
+        ),
+        pytest.param(
+            """\
+            from polyaxon_helper import send_metrics
+
+            send_metrics(loss=loss_tensor, accuracy=acc.item(), lr=scheduler.get_last_lr()[0])
+            """,
+            """\
+            from polyaxon_helper_compat.tracking import Experiment
+            experiment = Experiment()
+
+            experiment.log_metrics(loss=loss_tensor, accuracy=acc.item(), lr=scheduler.get_last_lr()[0])
+            """,
+            id="c3 tensor values passed as they are",
+        ),
+        pytest.param(
+            """\
+            import polyaxon_helper
+
+            def report(**measures):
+                polyaxon_helper.send_metrics(
+                    **measures,
+                )
+            """,
+            """\
+            from polyaxon_helper_compat.tracking import Experiment
+            experiment = Experiment()
+
+            def report(**measures):
+                experiment.log_metrics(
+                    **measures,
+                )
+            """,
+            id="f4 trailing comma after **kwargs on its own line",
+        ),
+        pytest.param(
+            "def report(fields):\n    send_metrics(**fields)\n\nfrom polyaxon_helper import send_metrics",
+            "def report(fields):\n    experiment.log_metrics(**fields)\n\n"
+            "from polyaxon_helper_compat.tracking import Experiment\nexperiment = Experiment()",
+            id="f2 lines added after the last line, still no final newline",
+        ),
+        pytest.param(
+            "# -*- coding: utf-8 -*-\nfrom polyaxon_helper import send_metrics\n"
+            "send_metrics(note_\u00e9=1)  # \U0001f680\n",
+            "# -*- coding: utf-8 -*-\nfrom polyaxon_helper_compat.tracking import Experiment\n"
+            "experiment = Experiment()\nexperiment.log_metrics(note_\u00e9=1)  # \U0001f680\n",
+            id="f3 non-ASCII identifiers and emoji kept",
+        ),
+        pytest.param(
+            """\
+            from polyaxon_helper import get_data_paths, get_outputs_path, send_metrics
+            from polyaxon_client.tracking import get_data_paths, get_outputs_path
+
+            send_metrics(loss=0.1, path=get_outputs_path(), data=get_data_paths())
+            """,
+            """\
+            from polyaxon_helper_compat.tracking import Experiment
+            experiment = Experiment()
+            from polyaxon_helper_compat.tracking import get_data_paths, get_outputs_path
+
+            experiment.log_metrics(loss=0.1, path=get_outputs_path(), data=get_data_paths())
+            """,
+            id="i14 i15 names imported from the helper then the client are bound once",
+        ),
+        pytest.param(
+            """\
+            from polyaxon_helper import get_outputs_path
+            OUT = get_outputs_path()
+            from polyaxon_client.tracking import get_outputs_path
+            """,
+            """\
+            from polyaxon_helper_compat.tracking import get_outputs_path
+            OUT = get_outputs_path()
+            from polyaxon_helper_compat.tracking import get_outputs_path
+            """,
+            id="i14 a use between the two imports keeps both bindings",
+        ),
+        pytest.param(
+            """\
+            import polyaxon_helper
+            from polyaxon_client.tracking import Experiment, get_log_level
+
+            experiment = Experiment()
+            polyaxon_helper.send_metrics(level=get_log_level())
+            """,
+            """\
+            from polyaxon_helper_compat.tracking import Experiment
+            plx_experiment = Experiment()
+            from polyaxon_helper_compat.tracking import Experiment, get_log_level
+
+            experiment = Experiment()
+            plx_experiment.log_metrics(level=get_log_level())
+            """,
+            id="i15 helper and client in one file, one Experiment name",
+        ),
+        pytest.param(
+            """\
+            from polyaxon_helper import *
+
+            def train(lr):
+                send_metrics(lr=lr, path=get_outputs_path())
+                experiment.log_tags(["star"])
+                return get_params()
+            """,
+            """\
+            from polyaxon_helper_compat.tracking import Experiment, get_outputs_path
+            experiment = Experiment()
+
+            def train(lr):
+                experiment.log_metrics(lr=lr, path=get_outputs_path())
+                experiment.log_tags(["star"])
+                return Experiment.get_params()
+            """,
+            id="star import becomes the names the module uses",
+        ),
+        pytest.param(
+            "from polyaxon_helper import *\n",
+            "from polyaxon_helper_compat import *\n",
+            id="star import binding nothing used here: same names from compat",
+        ),
+        pytest.param(
+            """\
+            from polyaxon_helper import (  # the v0 helper
+                get_outputs_path,  # where to write
+                get_params,  # hyper-parameters
+            )
+            """,
+            """\
+            from polyaxon_helper_compat.tracking import (  # the v0 helper
+                get_outputs_path,  # where to write
+                Experiment,  # hyper-parameters
+            )
+            """,
+            id="i2 i11 last name replaced, its comment kept",
+        ),
+        pytest.param(
+            """\
+            from polyaxon_helper import (
+                get_data_path,  # January 2018 name
+                get_outputs_path,  # where to write
+                send_metrics
+            )
+            send_metrics(path=get_outputs_path(), data=get_data_path())
+            """,
+            """\
+            from polyaxon_helper import (
+                get_data_path  # January 2018 name
+                # where to write
+            )
+            from polyaxon_helper_compat.tracking import Experiment, get_outputs_path
+            experiment = Experiment()
+            experiment.log_metrics(path=get_outputs_path(), data=get_data_path())
+            """,
+            id="i2 i17 names that leave keep their comments in the statement that stays",
+        ),
+        pytest.param(
+            "from polyaxon_helper import (send_metrics, get_outputs_path)\nsend_metrics(p=get_outputs_path())\n",
+            "from polyaxon_helper_compat.tracking import (Experiment, get_outputs_path)\nexperiment = Experiment()\n"
+            "experiment.log_metrics(p=get_outputs_path())\n",
+            id="i2 parenthesized list on one line",
+        ),
     ],
 )
 def test_fixes(before: str, after: str) -> None:
@@ -632,7 +834,11 @@ def test_fixes(before: str, after: str) -> None:
         pytest.param(
             "from polyaxon_helper import get_data_path\npath = get_data_path()\n", id="i17 unknown legacy name"
         ),
-        pytest.param("from polyaxon_helper import *\nsend_metrics(a=1)\n", id="star import"),
+        pytest.param(
+            "from polyaxon_helper import *\nsend_metrics(a=1)\nget_data_path()\n",
+            id="star import binding an unknown name",
+        ),
+        pytest.param("from numpy import *\nfrom polyaxon_helper import *\nsend_metrics(a=1)\n", id="two star imports"),
         pytest.param(
             """\
             try:
@@ -657,14 +863,6 @@ def test_fixes(before: str, after: str) -> None:
         pytest.param("if cluster: from polyaxon_helper import send_metrics\n", id="one-line compound statement"),
         pytest.param("from polyaxon_helper.settings import IN_CLUSTER\n", id="submodule"),
         pytest.param("from .polyaxon_helper import send_metrics\nsend_metrics(a=1)\n", id="relative import"),
-        pytest.param(
-            """\
-            from polyaxon_client.tracking import Experiment
-            experiment = Experiment()
-            experiment.log_metrics(a=1)
-            """,
-            id="polyaxon_client is another stage's business",
-        ),
         pytest.param(
             "import polyaxon_helper as plx\nplx.settings.IN_CLUSTER\n", id="unknown module attribute"
         ),
@@ -714,9 +912,20 @@ def test_noop(source: str) -> None:
             id="unknown attribute",
         ),
         pytest.param(
-            "from polyaxon_helper import *\n",
-            [(1, 0, "star import: the names it binds cannot be resolved; left unchanged")],
-            id="star",
+            "from polyaxon_helper import *\nsend_metrics(a=1)\npath = get_data_path()\n",
+            [(3, 7, "'get_data_path' is bound nowhere in this module, so it may come from `from polyaxon_helper "
+                    "import *`, whose replacement does not provide it; the star import is left unchanged")],
+            id="star import, unknown name",
+        ),
+        pytest.param(
+            "import functools\nfrom polyaxon_helper import *\ncallback = functools.partial(send_metrics, stage=1)\n",
+            [(3, 29, "send_metrics is used without being called; left unchanged (its import is kept)")],
+            id="star import binding a name that cannot be converted",
+        ),
+        pytest.param(
+            "from os.path import *\nfrom polyaxon_helper import *\nsend_metrics(a=join('a', 'b'))\n",
+            [(2, 0, "star import next to another star import: which one binds a name cannot be known; left unchanged")],
+            id="star imports of two modules",
         ),
         pytest.param(
             "try:\n    import polyaxon_helper as plx\nexcept ImportError:\n    plx = None\n",
@@ -740,6 +949,56 @@ def test_manual_sites(source: str, expected: list[tuple[int, int, str]]) -> None
     result = check_noop(source)
     assert [(m.line, m.column, m.reason) for m in result.manual] == expected
     assert {m.codemod for m in result.manual} == {ID}
+
+
+def test_c2_step_key_is_kept_and_not_reported() -> None:
+    """C2: v0 stored ``step`` as an ordinary metric, and so does ``Experiment.log_metrics``: stage 2 keeps v0
+    semantics, so nothing changes in what is recorded and nothing is reported (stage 3, to v2, will have to)."""
+    result = check_transformed(
+        """\
+        from polyaxon_helper import send_metrics
+        metrics = {"loss": 0.1}
+        metrics.update({"step": 10})
+        send_metrics(step=10, loss=0.1)
+        send_metrics(**metrics)
+        """,
+        """\
+        from polyaxon_helper_compat.tracking import Experiment
+        experiment = Experiment()
+        metrics = {"loss": 0.1}
+        metrics.update({"step": 10})
+        experiment.log_metrics(step=10, loss=0.1)
+        experiment.log_metrics(**metrics)
+        """,
+    )
+    assert result.manual == []
+
+
+def test_i12_import_used_only_in_a_comment() -> None:
+    source = "import polyaxon_helper  # polyaxon_helper.send_metrics(loss=loss)\nprint('training')\n"
+    result = check_noop(source)
+    assert [(m.line, m.reason) for m in result.manual] == [
+        (1, "the module is imported but never used (an availability probe?); left unchanged")
+    ]
+
+
+def test_i16_v1_first_v0_fallback_is_left_and_reported() -> None:
+    result = check_noop(
+        """\
+        try:
+            from polyaxon import tracking
+            USE_V1 = True
+        except ImportError:
+            from polyaxon_helper import send_metrics
+            from polyaxon_client.tracking import Experiment
+            USE_V1 = False
+        """
+    )
+    reason = ("version-compat code: another branch of this try imports Polyaxon v1 (polyaxon); the v0 import is "
+              "left unchanged")
+    assert [(m.line, m.reason, m.codemod) for m in result.manual] == [
+        (6, reason, "client-to-compat"), (5, reason, ID)
+    ]
 
 
 def test_partial_migration_keeps_the_import_for_what_remains() -> None:
@@ -829,3 +1088,26 @@ def test_parse_error_is_reported_not_raised() -> None:
     result = run_stage(source, "experiment", path="legacy_py2.py")
     assert (result.code, result.changed, result.changes) == (source, False, [])
     assert result.error == "3:1: Missing parentheses in call to 'print'. Did you mean print(...)?"
+
+
+def test_prelude_runs_first_for_libcst_tool_too() -> None:
+    """The command alone (as ``python -m libcst.tool`` runs it) also reports v0 variables and moves client imports,
+    each edit recorded under its own codemod id, with lines of the input."""
+    context = CodemodContext()
+    command = HelperToExperimentCommand(context)
+    source = (
+        "import os\n"
+        "from polyaxon_client.tracking import Experiment, get_outputs_path\n"
+        "from polyaxon_helper import send_metrics\n"
+        "send_metrics(out=get_outputs_path(), raw=os.getenv('POLYAXON_RUN_OUTPUTS_PATH'))\n"
+    )
+    tree = command.transform_module(cst.parse_module(source))
+    assert tree.code == (
+        "import os\n"
+        "from polyaxon_helper_compat.tracking import Experiment, get_outputs_path\n"
+        "experiment = Experiment()\n"
+        "experiment.log_metrics(out=get_outputs_path(), raw=os.getenv('POLYAXON_RUN_OUTPUTS_PATH'))\n"
+    )
+    assert [(c.line, c.codemod) for c in command.changes] == [(2, "client-to-compat"), (3, ID), (4, ID)]
+    assert [(m.line, m.column, m.codemod) for m in command.manual] == [(4, 51, "v0-environment")]
+    assert context.warnings == [f"4:51: {command.manual[0].reason}"]
