@@ -18,6 +18,7 @@ __all__ = ["STAGES", "Change", "ManualSite", "StageResult", "run_stage"]
 STAGES: dict[str, tuple[str, ...]] = {
     "compat": ("helper-to-compat",),
     "experiment": ("helper-to-experiment",),
+    "polyaxon-v2": ("to-polyaxon-v2",),
 }
 
 

@@ -248,7 +248,7 @@ def _backend() -> Any:
 def get_params() -> dict[str, Any] | None:
     """The v2 run's inputs (``Run.get_inputs()``), or ``None`` without polyaxon (the run was recorded locally)."""
     backend = _backend()
-    return backend.inputs() if backend is not None else None  # type: ignore[no-any-return]
+    return backend.inputs() if backend is not None else None
 
 
 def get_experiment_info() -> dict[str, Any] | None:

@@ -6,7 +6,8 @@ Chosen (see :mod:`polyaxon_helper_compat._settings`) in a v2 run (``POLYAXON_IS_
 for v2's offline store), and only when the ``polyaxon`` distribution (>= 1.0) is installed. ``polyaxon`` is
 imported here, when the backend is created, never by ``import polyaxon_helper``.
 
-One ``tracking.init()`` per process, at creation. Mapping (v0 -> v2, shared research §1):
+One ``tracking.init()`` per process, at creation (or the run the script already started with ``tracking.init()``,
+reused: code half migrated to v2 logs into one run). Mapping (v0 -> v2, shared research §1):
 
 - metric rows -> ``tracking.log_metrics(step=, **metrics)``. A v0 ``step`` key is v2's x-axis (passed as
   ``step=``, so no ``step`` metric is stored); a ``step`` v2 refuses (``10.5``) and a ``timestamp`` key are
@@ -101,16 +102,20 @@ class PolyaxonV2Backend(Backend):
             from polyaxon import tracking
         except Exception as exc:
             raise V2Unavailable("import polyaxon.tracking failed: %s" % exc) from exc
-        self._tracking = tracking
+        self._tracking: Any = tracking  # typed as Any: polyaxon's own annotations are partial
         self._reported: set[str] = set()
         import importlib.util
 
         if importlib.util.find_spec("pandas") is None:  # traceml's end-of-run summary imports it
             _say("pandas is not installed: Polyaxon v2 cannot write the run's summary at exit "
                  "(pip install 'polyaxon-helper-compat[v2]')")
+        existing = getattr(tracking, "TRACKING_RUN", None)
+        #: whether this backend started the run (a run the script started with tracking.init() is reused and
+        #: left to the script: a code base half migrated by ``to-polyaxon-v2`` logs into one run)
+        self._owned = existing is None
         try:
-            self.run = tracking.init(owner=owner or None, project=project or None, track_code=track_code,
-                                     track_env=track_env)
+            self.run: Any = existing if existing is not None else tracking.init(
+                owner=owner or None, project=project or None, track_code=track_code, track_env=track_env)
         except Exception as exc:
             raise V2Unavailable("tracking.init() failed: %s" % exc) from exc
         self._closed = False
@@ -224,7 +229,7 @@ class PolyaxonV2Backend(Backend):
             info = (self.run.owner, self.run.project, self.run.run_uuid)
         except AttributeError:
             return None
-        return info if all(isinstance(part, str) for part in info) else None  # type: ignore[return-value]
+        return info if all(isinstance(part, str) for part in info) else None
 
     def run_name(self) -> str | None:
         """Return the v2 run's name, or ``None``."""
@@ -234,7 +239,7 @@ class PolyaxonV2Backend(Backend):
 
     def close(self, timeout: float = 10.0) -> None:
         """End the run (flush events, final status); a no-op v2 run has nothing to end."""
-        if self._closed:
+        if self._closed or not getattr(self, "_owned", True):
             return
         self._closed = True
         try:

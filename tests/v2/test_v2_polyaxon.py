@@ -119,3 +119,17 @@ def test_bad_boolean_falls_back_without_importing_polyaxon(tmp_path):
     assert proc.stdout == "False\n"
     assert "cannot use Polyaxon v2 (POLYAXON_IS_OFFLINE='maybe' is not a boolean" in proc.stderr
     assert (tmp_path / ".polyaxon-compat" / "runs").is_dir()
+
+
+def test_half_migrated_script_logs_into_one_run(tmp_path):
+    script = """\
+    from polyaxon import tracking
+    from polyaxon_helper_compat.tracking import Experiment
+    run = tracking.init()
+    tracking.log_inputs(lr=0.5)
+    print(Experiment.get_params(), Experiment.get_experiment_info()["experiment_uuid"] == run.run_uuid)
+    """
+    proc = run(tmp_path, script)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "{'lr': 0.5} True\n"
+    assert len(list((tmp_path / "offline" / "runs").iterdir())) == 1
