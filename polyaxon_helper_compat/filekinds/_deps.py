@@ -190,9 +190,16 @@ class _Parsed:
     text: str
 
 
+_OTHER_MARKER_VARIABLES = re.compile(r"\b(?:os_name|sys_platform|platform_\w+|implementation_\w+|extra|os\.name"
+                                     r"|sys\.platform|platform\.\w+)\b")
+
+
 def _supports(marker: Marker, minimum: tuple[int, int] | None) -> bool:
-    """Whether ``marker`` can hold on some Python from ``minimum`` (3.9) to 3.13 (``True`` when unknown)."""
-    if minimum is None:
+    """Whether ``marker`` can hold on some Python from ``minimum`` (3.9) to 3.13.
+
+    ``True`` when unknown: no minimum, or the marker also tests something other than the Python version.
+    """
+    if minimum is None or _OTHER_MARKER_VARIABLES.search(str(marker)):
         return True
     for minor in range(minimum[1], 14):
         version = f"{minimum[0]}.{minor}"
