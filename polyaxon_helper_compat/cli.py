@@ -262,8 +262,13 @@ def migrate_python_file(path: str, stage: str, mode: Mode) -> FileOutcome:
         return FileOutcome(path, "failed", reason=reason, line=stray, manual=manual)
     problem = _compile_error(result.code, path)
     if problem is not None:
-        line, column, message = problem
-        reason = f"not rewritten, the new code does not compile: {message}"
+        original = _compile_error(source.text, path)
+        if original is not None:  # libcst accepted what Python refuses (e.g. a NUL byte): not Python at all
+            line, column, message = original
+            reason = f"cannot parse: {message}"
+        else:
+            line, column, message = problem
+            reason = f"not rewritten, the new code does not compile: {message}"
         return FileOutcome(path, "failed", reason=reason, line=line, column=column if line is not None else None)
     try:
         data = encode_source(result.code, source.encoding)

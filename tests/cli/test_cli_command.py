@@ -12,7 +12,7 @@ from typing import Callable, Protocol
 import pytest
 from click.testing import Result
 
-from codemods._api import StageResult
+from codemods._api import STAGES, StageResult
 from polyaxon_helper_compat import cli
 
 Run = Callable[..., Result]
@@ -341,7 +341,8 @@ def test_no_path_is_a_usage_error(project: Path, fake: FakeStage, run: Run) -> N
 def test_unknown_stage_is_a_usage_error(project: Path, fake: FakeStage, run: Run) -> None:
     result = run("--to", "v3", ".")
     assert result.exit_code == 2
-    assert result.stderr.splitlines()[-1] == "Error: Invalid value for '--to': 'v3' is not one of 'compat', 'experiment'."
+    choices = ", ".join(repr(stage) for stage in sorted(STAGES))
+    assert result.stderr.splitlines()[-1] == f"Error: Invalid value for '--to': 'v3' is not one of {choices}."
 
 
 # -------------------------------------------------------------------------------------------- report
