@@ -28,7 +28,10 @@ Reported, never rewritten (manual-attention sites, rule id in brackets):
   user's call;
 * at stage ``compat``, a ``polyaxon-client`` listed *without* ``polyaxon-helper`` in the same file
   (``[client-without-helper]``): it is replaced, but code importing ``polyaxon_client`` directly is only
-  migrated from stage ``experiment`` on (codemod ``client-to-compat``), so it needs a look.
+  migrated from stage ``experiment`` on (codemod ``client-to-compat``), so it needs a look;
+* at stage ``polyaxon-v2``, once per list, on the rewritten requirement (``[compat-still-needed]``): the
+  ``to-polyaxon-v2`` codemod keeps ``polyaxon_helper_compat`` imports where v2 has no equivalent (e.g.
+  ``get_data_paths``) and reports them; where it did, ``polyaxon-helper-compat`` must be installed too.
 
 A pin on an unrelated package is never touched; commented-out requirements are never seen (D10);
 ``polyaxon-helper-compat`` and ``polyaxon`` themselves are kept as they are at every stage.
@@ -78,7 +81,7 @@ FALLBACK_PYTHON = (3, 9)
 
 Rule = Literal[
     "replace-v0-requirement", "merge-v0-requirement", "v0-extras", "v0-url", "v0-hashes", "v0-marker",
-    "unparsed-requirement", "v0-companion", "client-without-helper",
+    "unparsed-requirement", "v0-companion", "client-without-helper", "compat-still-needed",
 ]
 
 
@@ -313,6 +316,7 @@ def plan(items: Sequence[Item], stage: str, *, helper_listed: bool = False) -> l
                 " nothing else needs it")))
 
     written: set[str] = set()
+    noted = False
     for parsed in replaceable:
         marker = str(parsed.requirement.marker or "")
         if target_listed or marker in written:
@@ -321,6 +325,11 @@ def plan(items: Sequence[Item], stage: str, *, helper_listed: bool = False) -> l
             written.add(marker)
             new = _replacement(parsed.text, goal.requirement)
             actions.append(Action(parsed.index, "replace", "replace-v0-requirement", new=new))
+            if stage == "polyaxon-v2" and not noted:
+                noted = True
+                actions.append(Action(parsed.index, "manual", "compat-still-needed", reason=(
+                    f"{parsed.name} becomes polyaxon; where the to-polyaxon-v2 codemod kept an import of"
+                    f" polyaxon_helper_compat (it reports each one), add {DISTRIBUTION}>={compat_floor()} too")))
         if parsed.name == "polyaxon-client" and stage == "compat" and not (
                 helper_listed or "polyaxon-helper" in names):
             actions.append(Action(parsed.index, "manual", "client-without-helper", reason=(

@@ -192,7 +192,7 @@ def test_other_kernel_languages_are_left_alone() -> None:
 
 def test_unknown_stage() -> None:
     with pytest.raises(KeyError):
-        notebook.migrate(make("x = 1"), "polyaxon-v2")
+        notebook.migrate(make("x = 1"), "v3")
 
 
 def test_positions_point_into_the_ipynb() -> None:

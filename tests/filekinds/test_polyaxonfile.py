@@ -152,7 +152,7 @@ def test_polyaxon_v2_replaces_with_polyaxon_and_reports_the_format() -> None:
         "version: 1\nkind: experiment\nbuild:\n  image: python:3.7\n  build_steps: [pip install polyaxon]\n",
         stage="polyaxon-v2",
     )
-    assert [(s.line, s.codemod) for s in result.manual] == [(2, "polyaxonfile-v0-format")]
+    assert [(s.line, s.codemod) for s in result.manual] == [(2, "polyaxonfile-v0-format"), (5, "compat-still-needed")]
 
 
 def test_polyaxon_v2_reports_a_v0_file_without_installs() -> None:
