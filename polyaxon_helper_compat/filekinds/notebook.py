@@ -30,16 +30,15 @@ cells counted, markdown too), and manual reasons start with ``[cell N]``.
 """
 from __future__ import annotations
 
-import ast
 import json
 import re
-import warnings
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from codemods._api import STAGES, Change, ManualSite, run_stage
 from polyaxon_helper_compat.filekinds._deps import lists_helper, mentions_polyaxon, target
+from polyaxon_helper_compat.filekinds._ipynb_json import Source, escapes_unicode, render_source, source_spans
+from polyaxon_helper_compat.filekinds._ipython import TOKEN_LINE, Masked, compiles, mask
 from polyaxon_helper_compat.filekinds._result import CellDiff, FileError, FileResult
 from polyaxon_helper_compat.filekinds._shell import ShellPlan, plan_shell
 from polyaxon_helper_compat.filekinds._text import Edit, LineIndex, apply_edits, split_lines
@@ -51,17 +50,11 @@ PATTERNS = ("*.ipynb",)
 
 _MARKER = "__plx_cell_{}__"
 _MARKER_LINE = re.compile(r"__plx_cell_(\d+)__\n")
-_TOKEN = "__plx_ipython_{}__"
-_TOKEN_LINE = re.compile(r"([ \t]*)__plx_ipython_(\d+)__[ \t]*$")
-_MAGIC_START = re.compile(r"[ \t]*(?:[!%?]|[,;/](?=[A-Za-z_]))")
-_MAGIC_ASSIGN = re.compile(r"[ \t]*[A-Za-z_][\w.]*(?:[ \t]*,[ \t]*[A-Za-z_][\w.]*)*[ \t]*=[ \t]*[!%]")
 _SHELL_CELL = re.compile(r"%%(?:bash|sh|script[ \t]+(?:ba)?sh)\b")
-_WS = " \t\r\n"
 #: What makes a cell left out of the codemods worth reporting: polyaxon, or a name of the legacy API.
 _LEGACY_WORD = re.compile(
     r"polyaxon|\b(?:send_metrics|get_(?:cluster_def|declarations|experiment_info|task_info|job_info|outputs_path"
     r"|outputs_refs_paths|data_paths?|log_level|tf_config|params)|Experiment)\b", re.IGNORECASE)
-_DECODER = json.JSONDecoder()
 
 
 @dataclass(frozen=True)
@@ -78,213 +71,6 @@ class CellSite(ManualSite):
     cell: int = 0
 
 
-# ------------------------------------------------------------------------------------------ JSON layout
-
-
-@dataclass
-class _Source:
-    """Where a code cell's ``source`` is in the JSON text: the value's span and, for a list, each item's span."""
-
-    start: int
-    end: int
-    items: list[tuple[int, int]] | None
-
-
-def _ws(text: str, i: int) -> int:
-    while i < len(text) and text[i] in _WS:
-        i += 1
-    return i
-
-
-def _members(text: str, i: int, visit: Callable[[str, int], int | None]) -> int:
-    """Walk the object at ``text[i]``: ``visit(key, value_start)`` returns the value's end, or ``None`` to skip it."""
-    i = _ws(text, i + 1)
-    if text.startswith("}", i):
-        return i + 1
-    while True:
-        key, i = _DECODER.raw_decode(text, i)
-        i = _ws(text, _ws(text, i) + 1)  # past the colon
-        end = visit(key, i)
-        i = _ws(text, end if end is not None else _DECODER.raw_decode(text, i)[1])
-        if text[i] == ",":
-            i = _ws(text, i + 1)
-            continue
-        return i + 1
-
-
-def _elements(text: str, i: int, visit: Callable[[int, int], int | None]) -> int:
-    """Walk the array at ``text[i]`` like :func:`_members`, with element indexes."""
-    i = _ws(text, i + 1)
-    if text.startswith("]", i):
-        return i + 1
-    index = 0
-    while True:
-        end = visit(index, i)
-        i = _ws(text, end if end is not None else _DECODER.raw_decode(text, i)[1])
-        index += 1
-        if text[i] == ",":
-            i = _ws(text, i + 1)
-            continue
-        return i + 1
-
-
-def _sources(text: str) -> dict[int, _Source]:
-    """The position of every cell's ``source`` value in the notebook's JSON text, by cell index."""
-    found: dict[int, _Source] = {}
-
-    def value_end(i: int) -> int:
-        return int(_DECODER.raw_decode(text, i)[1])
-
-    def cell(index: int, i: int) -> int:
-        def member(key: str, j: int) -> int | None:
-            if key != "source":
-                return None
-            items: list[tuple[int, int]] = []
-
-            def item(_index: int, start: int) -> int:
-                items.append((start, value_end(start)))
-                return items[-1][1]
-
-            if text.startswith("[", j):
-                end = _elements(text, j, item)
-                found[index] = _Source(j, end, items)
-            else:
-                end = value_end(j)
-                found[index] = _Source(j, end, None)
-            return end
-
-        return _members(text, i, member) if text.startswith("{", i) else value_end(i)
-
-    _members(text, _ws(text, 0), lambda key, i: _elements(text, i, cell) if key == "cells" else None)
-    return found
-
-
-def _escapes_unicode(text: str) -> bool:
-    """Whether the file writes non-ASCII characters as ``\\uXXXX`` (it holds no raw ones, but such escapes)."""
-    if any(ord(char) > 127 for char in text):
-        return False
-    return re.search(r"\\u(?!00[0-7])[0-9a-fA-F]{4}", text) is not None
-
-
-def _render(text: str, original: _Source, lines: list[str], ensure_ascii: bool) -> str:
-    """The new ``source`` value in the style of ``original`` (its text is ``text[original.start:original.end]``)."""
-    if original.items is None:
-        return json.dumps("".join(lines), ensure_ascii=ensure_ascii)
-    if not lines:
-        return "[]"
-    items = original.items
-    if items:
-        prefix = text[original.start + 1:items[0][0]]
-        suffix = text[items[-1][1]:original.end - 1]
-        separator = text[items[0][1]:items[1][0]] if len(items) > 1 else "," + prefix
-    else:
-        prefix = suffix = ""
-        separator = ", "
-    return "[" + prefix + separator.join(json.dumps(line, ensure_ascii=ensure_ascii) for line in lines) + suffix + "]"
-
-
-# --------------------------------------------------------------------------------------- IPython masking
-
-
-@dataclass
-class _Masked:
-    """A code cell prepared for the codemods: ``text`` with IPython lines replaced by tokens.
-
-    ``units`` maps each token number to ``(first line, last line)`` (0-based, in the cell) of the IPython lines it
-    stands for; ``cell_magic`` is the ``%%`` line when the cell is a cell magic.
-    """
-
-    text: str
-    units: dict[int, tuple[int, int]] = field(default_factory=dict)
-    cell_magic: str | None = None
-
-
-def _scan(line: str, quote: str | None, depth: int) -> tuple[str | None, int, bool, str]:
-    """Scan one line: ``(open string quote, bracket depth, continues with a backslash, last code character)``."""
-    i, last = 0, ""
-    content = line.rstrip("\r\n")
-    while i < len(content):
-        char = content[i]
-        if quote:
-            if char == "\\":
-                i += 2
-                continue
-            if content.startswith(quote, i):
-                i, quote, last = i + len(quote), None, char
-                continue
-            i += 1
-            continue
-        if char == "#":
-            return None, depth, False, last
-        if char in "'\"":
-            quote = content[i:i + 3] if content[i:i + 3] in ("'''", '"""') else char
-            i += len(quote)
-            continue
-        if char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth = max(0, depth - 1)
-        if not char.isspace():
-            last = char
-        i += 1
-    backslash = len(content) - len(content.rstrip("\\"))
-    continued = backslash % 2 == 1
-    if quote in ("'", '"') and not continued:
-        quote = None  # a one-line string cannot go on: an error Python will report
-    return quote, depth, continued and quote is None, last
-
-
-def _mask(source: str, counter: list[int]) -> _Masked:
-    """Mask the IPython lines of one cell (see the module docstring); ``counter`` numbers tokens notebook-wide."""
-    lines = split_lines(source)
-    first = next((k for k, line in enumerate(lines) if line.strip()), None)
-    if first is not None and lines[first].lstrip().startswith("%%"):
-        return _Masked(source, cell_magic=lines[first].strip())
-    out: list[str] = []
-    units: dict[int, tuple[int, int]] = {}
-    quote: str | None = None
-    depth, continued = 0, False
-    k = 0
-    while k < len(lines):
-        line = lines[k]
-        at_start = quote is None and depth == 0 and not continued
-        magic = at_start and bool(line.strip()) and (
-            _MAGIC_START.match(line) is not None or _MAGIC_ASSIGN.match(line) is not None)
-        if at_start and not magic and line.strip():
-            _, _, _, last = _scan(line, None, 0)
-            magic = last == "?"
-        if not magic:
-            quote, depth, continued, _ = _scan(line, quote, depth)
-            out.append(line)
-            k += 1
-            continue
-        end = k
-        while lines[end].rstrip("\r\n").endswith("\\") and end + 1 < len(lines):
-            end += 1
-        token = counter[0]
-        counter[0] += 1
-        units[token] = (k, end)
-        indent = line[:len(line) - len(line.lstrip(" \t"))]
-        for j in range(k, end + 1):
-            ending = lines[j][len(lines[j].rstrip("\r\n")):]
-            out.append(f"{indent}{_TOKEN.format(token)}{ending}")
-        k = end + 1
-    return _Masked("".join(out), units)
-
-
-def _compiles(code: str) -> str | None:
-    """``None`` when ``code`` compiles (as a notebook cell may: top-level await allowed), else the error."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            compile(code, "<cell>", "exec", flags=ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
-    except SyntaxError as exc:
-        return f"line {exc.lineno}: {exc.msg}"
-    except ValueError as exc:
-        return str(exc)
-    return None
-
-
 # ------------------------------------------------------------------------------------------- the cells
 
 
@@ -294,10 +80,9 @@ class _Cell:
 
     index: int
     source: str
-    masked: _Masked
+    masked: Masked
     python: bool
     new: str = ""
-    edits: list[tuple[int, str, str]] = field(default_factory=list)  # (cell line 1-based, rule, kind) for records
     changes: list[tuple[int, str, str, str]] = field(default_factory=list)  # (cell line, old, new, rule)
     manual: list[tuple[int, int, str, str, str]] = field(default_factory=list)  # (line, column, code, reason, rule)
 
@@ -346,7 +131,7 @@ def _restore(code: str, units: dict[int, str], originals: dict[int, str]) -> str
     out: list[str] = []
     seen: set[int] = set()
     for line in split_lines(code):
-        match = _TOKEN_LINE.match(line.rstrip("\r\n"))
+        match = TOKEN_LINE.match(line.rstrip("\r\n"))
         if match is None:
             out.append(line)
             continue
@@ -432,15 +217,15 @@ def migrate(text: str, stage: str, *, path: str = "notebook.ipynb") -> FileResul
         return FileResult(text=text, error=FileError(f"cannot parse: {problem}"))
     if not _is_python(doc):
         return FileResult(text=text)
-    sources = _sources(text)
+    sources = source_spans(text)
     counter = [0]
     cells: list[_Cell] = []
     for index, cell in enumerate(doc["cells"]):
         if cell.get("cell_type") != "code":
             continue
         source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
-        masked = _mask(source, counter)
-        python = masked.cell_magic is None and _compiles(masked.text) is None
+        masked = mask(source, counter)
+        python = masked.cell_magic is None and compiles(masked.text) is None
         entry = _Cell(index, source, masked, python)
         legacy = _LEGACY_WORD.search(source) is not None
         if masked.cell_magic is not None and not _SHELL_CELL.match(masked.cell_magic) and legacy:
@@ -448,7 +233,7 @@ def migrate(text: str, stage: str, *, path: str = "notebook.ipynb") -> FileResul
                                  " migrated, check it by hand", "ipython-cell-magic"))
         elif not python and masked.cell_magic is None and legacy:
             entry.manual.append((1, 0, "", f"not valid Python once IPython lines are set aside"
-                                 f" ({_compiles(masked.text)}): cell left unchanged", "unparsed-cell"))
+                                 f" ({compiles(masked.text)}): cell left unchanged", "unparsed-cell"))
         cells.append(entry)
     helper_listed = lists_helper(text)
     shell_units = {cell.index: _shell_units(cell, stage, helper_listed) for cell in cells}
@@ -534,7 +319,7 @@ def _is_python(doc: dict[str, Any]) -> bool:
     return language is None or str(language).lower() == "python"
 
 
-def _json_position(text: str, index: LineIndex, source: _Source, value: str | list[str], cell_line: int,
+def _json_position(text: str, index: LineIndex, source: Source, value: str | list[str], cell_line: int,
                    column: int, ensure_ascii: bool) -> tuple[int, int]:
     """The ``.ipynb`` (line, 0-based column) of ``column`` on line ``cell_line`` of a cell's source."""
     lines = split_lines(value if isinstance(value, str) else "".join(value))
@@ -552,9 +337,9 @@ def _json_position(text: str, index: LineIndex, source: _Source, value: str | li
     return index.position(start + len(json.dumps(before, ensure_ascii=ensure_ascii)) - 1)
 
 
-def _result(text: str, doc: dict[str, Any], sources: dict[int, _Source], cells: list[_Cell],
+def _result(text: str, doc: dict[str, Any], sources: dict[int, Source], cells: list[_Cell],
             replaced: dict[int, str]) -> FileResult:
-    ensure_ascii = _escapes_unicode(text)
+    ensure_ascii = escapes_unicode(text)
     index = LineIndex(text)
     changes: list[Change] = []
     manual: list[ManualSite] = []
@@ -579,7 +364,7 @@ def _result(text: str, doc: dict[str, Any], sources: dict[int, _Source], cells: 
     for cell_index, new in sorted(replaced.items()):
         source = sources[cell_index]
         lines = new.splitlines(keepends=True)
-        edits.append(Edit(source.start, source.end, _render(text, source, lines, ensure_ascii)))
+        edits.append(Edit(source.start, source.end, render_source(text, source, lines, ensure_ascii)))
         expected["cells"][cell_index]["source"] = lines if source.items is not None else new
     new_text = apply_edits(text, edits)
     try:
