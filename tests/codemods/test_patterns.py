@@ -3,7 +3,7 @@
 Every Python pattern id below is the name, or part of the id, of at least one test in ``tests/codemods``: a
 ``check_transformed`` rewrite, a ``check_noop`` no-op, or a manual-site report. ``test_every_pattern_has_a_test``
 keeps it that way. The V* patterns (code already on Polyaxon v1/v2) and the v2 side of the E* patterns belong to
-stage 3 (to-polyaxon-v2, not built yet); for stages 1-2 they are no-ops, tested here for both stages.
+stage 3 (polyaxon-v2, tested in ``tests/v2``); for stages 1-2 they are no-ops, tested here for both stages.
 
 Dependency and build files are not Python and are another issue's business (plx-migrate's file kinds), so these ids
 are listed for a complete table but not tested here: D1 (v0 polyaxonfile build steps), D2 (pinned polyaxon-helper),
