@@ -118,8 +118,8 @@ def _inside(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
-def _link_reason(entry: os.DirEntry[str], root_real: str, directory_real: str) -> str:
-    """Why the symbolic link ``entry`` is not followed, in the words of the report."""
+def _link_reason(entry: os.DirEntry[str], root_real: str, directory: str) -> str:
+    """Why the symbolic link ``entry`` (found in ``directory``) is not followed, in the words of the report."""
     try:
         os.stat(entry.path)  # follows the link: tells a broken link and a loop apart
     except OSError as exc:
@@ -129,7 +129,7 @@ def _link_reason(entry: os.DirEntry[str], root_real: str, directory_real: str) -
     target = os.path.realpath(entry.path)
     if not _inside(target, root_real):
         return "symbolic link pointing outside the walked folder, not followed"
-    if os.path.isdir(target) and _inside(directory_real, target):
+    if os.path.isdir(target) and _inside(os.path.realpath(directory), target):
         return "symbolic link to a parent folder (a cycle), not followed"
     return "symbolic link, not followed (its target is inside the walked folder)"
 
@@ -164,7 +164,6 @@ def _walk_folder(
                 reason = f"folder not entered, cannot read its .gitignore: {exc.strerror or exc}"
                 yield WalkIssue(directory, "failed", reason)
                 continue
-        directory_real = os.path.realpath(directory)
         subdirs: list[tuple[str, str, IgnoreRules]] = []
         for entry in entries:
             entry_relative = f"{relative}/{entry.name}" if relative else entry.name
@@ -172,7 +171,7 @@ def _walk_folder(
                 if entry.name in SKIP_DIRS or rules.ignores(entry_relative, is_dir=False):
                     continue
                 if wanted(entry.name) or entry.is_dir(follow_symlinks=True):
-                    yield WalkIssue(entry.path, "skipped", _link_reason(entry, root_real, directory_real))
+                    yield WalkIssue(entry.path, "skipped", _link_reason(entry, root_real, directory))
             elif entry.is_dir(follow_symlinks=False):
                 if not _is_skipped_dir(entry) and not rules.ignores(entry_relative, is_dir=True):
                     subdirs.append((entry.path, entry_relative, rules))

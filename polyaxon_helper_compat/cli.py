@@ -150,11 +150,24 @@ def iter_files(paths: Sequence[str], *, exclude: GitIgnoreSpec | None = None) ->
     :mod:`polyaxon_helper_compat._walk`; paths are expected to exist (the CLI checks), a missing one is
     yielded and fails on read.
     """
+    folders: dict[str, str] = {}  # folder -> its display path: computed once per folder, not once per file
+
+    def display(path: str) -> str:
+        folder, name = os.path.split(path)
+        if not name or not folder:
+            return display_path(path)
+        if folder not in folders:
+            if len(folders) > 1024:
+                folders.clear()
+            folders[folder] = display_path(folder)
+        shown = folders[folder]
+        return name if shown == os.curdir else os.path.join(shown, name)
+
     for item in walk(paths, wanted=lambda name: handler_for(name) is not None, exclude=exclude):
         if isinstance(item, WalkIssue):
-            yield FileOutcome(display_path(item.path), item.status, reason=item.reason)
+            yield FileOutcome(display(item.path), item.status, reason=item.reason)
         else:
-            yield display_path(item)
+            yield display(item)
 
 
 # ------------------------------------------------------------------------------------------ migrating
@@ -295,13 +308,20 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
+@functools.lru_cache(maxsize=8)
+def _handler_pattern(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One regular expression for the globs ``patterns``; group ``h<i>`` matches for the first matching glob."""
+    return re.compile("|".join(f"(?P<h{i}>{fnmatch.translate(pattern)})" for i, pattern in enumerate(patterns)))
+
+
 def handler_for(path: str) -> Handler | None:
-    """Return the handler for the file name of ``path``, or ``None`` when no handler knows that kind."""
-    name = os.path.basename(path)
-    for pattern, handler in HANDLERS.items():
-        if fnmatch.fnmatchcase(name, pattern):
-            return handler
-    return None
+    """Return the handler for the file name of ``path``, or ``None`` when no handler knows that kind.
+
+    The globs of :data:`HANDLERS` are tried in order (case-sensitively); the first one that matches wins.
+    """
+    handlers = list(HANDLERS.values())
+    match = _handler_pattern(tuple(HANDLERS)).match(os.path.basename(path))
+    return None if match is None or match.lastgroup is None else handlers[int(match.lastgroup[1:])]
 
 
 def migrate_file(path: str, stage: str, mode: Mode) -> FileOutcome:
@@ -467,6 +487,16 @@ def _new_executor() -> Executor:
     return process_executor()
 
 
+def _rewritten(outcome: FileOutcome) -> bool:
+    """Whether migrating the file had a lasting effect (it was written): see ``ends_batch`` in ``_cli_pool``."""
+    return outcome.status == "changed"
+
+
+def _nothing_written(outcome: FileOutcome) -> bool:
+    """``--diff``/``--check`` never write: any outcome may be computed again."""
+    return False
+
+
 def _wants_progress(stream: IO[str], verbosity: int) -> bool:
     """Whether to draw a progress bar on ``stream`` (stderr): only on a terminal, and not with ``-q``."""
     return verbosity >= 0 and stream.isatty()
@@ -583,6 +613,7 @@ def main(
         jobs=jobs or os.cpu_count() or 1,
         on_crash=crashed,
         on_error=internal_error,
+        ends_batch=_rewritten if mode == "write" else _nothing_written,
         executor_factory=_new_executor,
     )
     outcomes: list[FileOutcome] = []

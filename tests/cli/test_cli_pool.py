@@ -16,7 +16,8 @@ from polyaxon_helper_compat._cli_pool import map_in_order
 def work(log: str, item: str) -> str:
     """The task of these tests (runs in a worker): log the run, then obey the item's name.
 
-    ``crash*`` kills its worker with SIGSEGV; ``flaky*`` does so only the first time; ``raise*`` raises.
+    ``crash*`` kills its worker with SIGSEGV; ``flaky*`` does so only the first time; ``raise*`` raises;
+    ``write*`` stands for a file written (see :func:`wrote`).
     """
     with open(log, "a", encoding="utf-8") as f:
         f.write(item + "\n")
@@ -32,6 +33,11 @@ def work(log: str, item: str) -> str:
     return item.upper()
 
 
+def wrote(result: object) -> bool:
+    """``ends_batch``: a ``write*`` item had a lasting effect and must never run twice."""
+    return isinstance(result, str) and result.startswith("WRITE")
+
+
 def run(tmp_path: Path, items: Sequence[object], jobs: int, **options: object) -> tuple[list[object], list[str]]:
     """Run :func:`work` over ``items`` (tuples are ready results); return the results and the run log."""
     log = tmp_path / "log"
@@ -44,6 +50,7 @@ def run(tmp_path: Path, items: Sequence[object], jobs: int, **options: object) -
             jobs=jobs,
             on_crash=lambda item: ("crashed", item),
             on_error=lambda item, exc: ("error", item, type(exc).__name__),
+            ends_batch=wrote,
             **options,  # type: ignore[arg-type]
         )
     )
@@ -61,11 +68,20 @@ def test_results_come_back_in_input_order_with_ready_items_in_place(tmp_path: Pa
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_crashing_item_is_blamed_after_a_second_try_and_nothing_else_is_lost(tmp_path: Path, jobs: int) -> None:
-    items: list[str | tuple[str]] = ["a", "b", "crash-c", "d", "e", "f", "g"]
-    results, log = run(tmp_path, items, jobs)
-    assert results == ["A", "B", ("crashed", "crash-c"), "D", "E", "F", "G"]
-    assert log.count("crash-c") == 2
-    assert sorted(item for item in log if item != "crash-c") == ["a", "b", "d", "e", "f", "g"]  # each once
+    names = ["a", "write-b", "c", "crash-d", "write-e", "f", *[f"g{n}" for n in range(30)], "crash-h", "write-i"]
+    results, log = run(tmp_path, names, jobs)
+    assert results == [("crashed", name) if name.startswith("crash") else name.upper() for name in names]
+    assert (log.count("crash-d"), log.count("crash-h")) == (2, 2)
+    assert all(log.count(name) == 1 for name in names if name.startswith("write"))  # never run twice
+    assert all(1 <= log.count(name) <= 2 for name in names)  # others may run again after a crash in their batch
+
+
+def test_items_that_had_an_effect_end_their_batch(tmp_path: Path) -> None:
+    names = [f"f{n:02}" for n in range(40)]
+    names[5] = "write-5"
+    results, log = run(tmp_path, names, 1)
+    assert results == [name.upper() for name in names]
+    assert sorted(log) == sorted(names)  # every item ran once: the rest of write-5's batch was sent again
 
 
 def test_a_crash_that_does_not_happen_again_is_forgiven(tmp_path: Path) -> None:
@@ -96,7 +112,7 @@ def test_items_are_read_lazily_within_the_window(tmp_path: Path) -> None:
 
     log = tmp_path / "log"
     results = map_in_order(
-        functools.partial(work, str(log)), items(), jobs=2, window=5,
+        functools.partial(work, str(log)), items(), jobs=2, window=5, ends_batch=wrote,
         on_crash=lambda item: item, on_error=lambda item, exc: item,
     )
     for count, _ in enumerate(results, 1):
