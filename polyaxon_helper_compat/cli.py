@@ -626,7 +626,9 @@ def main(
             click.echo(outcome.diff, nl=False, color=True)  # color=True: print the source's bytes as they are
         for message in messages:
             click.echo(message, err=True)
-        outcomes.append(dataclasses.replace(outcome, diff="") if outcome.diff else outcome)
+        # Kept for the summary and the report; without a report, the changes' texts are not needed.
+        kept = dataclasses.replace(outcome, diff="", changes=outcome.changes if report_path else ())
+        outcomes.append(kept if outcome.diff or (outcome.changes and not report_path) else outcome)
 
     with contextlib.closing(results):
         if progress:
