@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+import types
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,7 +32,9 @@ def _registry() -> tuple[tuple[str, type[Codemod]], ...]:
         module = importlib.import_module(f"{PACKAGE}.{info.name}")
         commands = [
             obj for obj in vars(module).values()
-            if inspect.isclass(obj) and issubclass(obj, Codemod) and not inspect.isabstract(obj)
+            # not inspect.isclass: on Python 3.9/3.10 it is true for aliases such as ``list[str]``
+            if isinstance(obj, type) and not isinstance(obj, types.GenericAlias)
+            and issubclass(obj, Codemod) and not inspect.isabstract(obj)
             and obj.__module__ == module.__name__
         ]
         if len(commands) != 1:
