@@ -49,6 +49,7 @@ from polyaxon_helper_compat._files import (
     ReadOnlyFileError,
     SourceDecodeError,
     SourceEncodeError,
+    SourceText,
     encode_source,
     read_source,
     write_atomic,
@@ -241,6 +242,39 @@ def unified_diff(old: str, new: str, path: str) -> str:
     return "".join(out)
 
 
+def read_or_fail(path: str) -> SourceText | FileOutcome:
+    """Read and decode ``path`` (see ``_files.read_source``), or return the ``failed`` outcome saying why."""
+    try:
+        return read_source(path)
+    except OSError as exc:
+        return FileOutcome(path, "failed", reason=f"cannot read: {exc.strerror or exc}")
+    except SourceDecodeError as exc:
+        return FileOutcome(path, "failed", reason=f"cannot decode: {exc.reason}", line=exc.line)
+
+
+def write_or_fail(path: str, text: str, source: SourceText, mode: Mode) -> FileOutcome | None:
+    """Encode ``text`` like ``source`` and, in ``write`` mode, write it atomically over ``path``.
+
+    Returns ``None`` on success (or when nothing is to be written), else the ``failed`` outcome: the new text
+    cannot be encoded, the file is read-only, it changed on disk since it was read, or the write failed.
+    """
+    try:
+        data = encode_source(text, source.encoding)
+    except SourceEncodeError as exc:
+        return FileOutcome(path, "failed", reason=f"not rewritten, cannot encode the new text: {exc.reason}",
+                           line=exc.line)
+    if mode == "write":
+        try:
+            write_atomic(path, data, expected=source.stamp)
+        except ReadOnlyFileError:
+            return FileOutcome(path, "failed", reason="read-only file")
+        except FileChangedError:
+            return FileOutcome(path, "failed", reason="not rewritten, the file changed on disk while being migrated")
+        except OSError as exc:
+            return FileOutcome(path, "failed", reason=f"cannot write: {exc.strerror or exc}")
+    return None
+
+
 def migrate_python_file(path: str, stage: str, mode: Mode) -> FileOutcome:
     """Migrate one Python file: read and decode, run the stage, check the result, then act.
 
@@ -251,12 +285,9 @@ def migrate_python_file(path: str, stage: str, mode: Mode) -> FileOutcome:
     permission and did not change on disk meanwhile. Every expected problem is returned as a ``failed``
     outcome with the file left byte-identical; nothing is raised for bad input.
     """
-    try:
-        source = read_source(path)
-    except OSError as exc:
-        return FileOutcome(path, "failed", reason=f"cannot read: {exc.strerror or exc}")
-    except SourceDecodeError as exc:
-        return FileOutcome(path, "failed", reason=f"cannot decode: {exc.reason}", line=exc.line)
+    source = read_or_fail(path)
+    if isinstance(source, FileOutcome):
+        return source
 
     result = run_stage(source.text, stage, path=path)
     if result.error is not None:
@@ -283,19 +314,9 @@ def migrate_python_file(path: str, stage: str, mode: Mode) -> FileOutcome:
             line, column, message = problem
             reason = f"not rewritten, the new code does not compile: {message}"
         return FileOutcome(path, "failed", reason=reason, line=line, column=column if line is not None else None)
-    try:
-        data = encode_source(result.code, source.encoding)
-    except SourceEncodeError as exc:
-        return FileOutcome(path, "failed", reason=f"not rewritten, cannot encode the new code: {exc.reason}", line=exc.line)
-    if mode == "write":
-        try:
-            write_atomic(path, data, expected=source.stamp)
-        except ReadOnlyFileError:
-            return FileOutcome(path, "failed", reason="read-only file")
-        except FileChangedError:
-            return FileOutcome(path, "failed", reason="not rewritten, the file changed on disk while being migrated")
-        except OSError as exc:
-            return FileOutcome(path, "failed", reason=f"cannot write: {exc.strerror or exc}")
+    failed = write_or_fail(path, result.code, source, mode)
+    if failed is not None:
+        return failed
     diff = unified_diff(source.text, result.code, path) if mode == "diff" else ""
     return FileOutcome(path, "changed", changes=tuple(result.changes), manual=manual, diff=diff)
 

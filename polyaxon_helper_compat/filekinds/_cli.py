@@ -37,23 +37,11 @@ def cell_diff(cells: list[CellDiff], path: str) -> str:
 
 def migrate_path(kind: str, path: str, stage: str, mode: Mode) -> FileOutcome:
     """Migrate the file at ``path`` as file kind ``kind`` (see the module docstring); never raises for bad input."""
-    from polyaxon_helper_compat._files import (
-        FileChangedError,
-        ReadOnlyFileError,
-        SourceDecodeError,
-        SourceEncodeError,
-        encode_source,
-        read_source,
-        write_atomic,
-    )
-    from polyaxon_helper_compat.cli import FileOutcome, unified_diff
+    from polyaxon_helper_compat.cli import FileOutcome, read_or_fail, unified_diff, write_or_fail
 
-    try:
-        source = read_source(path)
-    except OSError as exc:
-        return FileOutcome(path, "failed", reason=f"cannot read: {exc.strerror or exc}")
-    except SourceDecodeError as exc:
-        return FileOutcome(path, "failed", reason=f"cannot decode: {exc.reason}", line=exc.line)
+    source = read_or_fail(path)
+    if isinstance(source, FileOutcome):
+        return source
     migrate = next(k.migrate for k in get_kinds() if k.id == kind)
     result = migrate(source.text, stage, path=path)
     manual = tuple(result.manual)
@@ -62,20 +50,9 @@ def migrate_path(kind: str, path: str, stage: str, mode: Mode) -> FileOutcome:
         return FileOutcome(path, "failed", reason=error.reason, line=error.line, column=error.column, manual=manual)
     if not result.changed:
         return FileOutcome(path, "unchanged", manual=manual)
-    try:
-        data = encode_source(result.text, source.encoding)
-    except SourceEncodeError as exc:
-        return FileOutcome(path, "failed", reason=f"not rewritten, cannot encode the new text: {exc.reason}",
-                           line=exc.line)
-    if mode == "write":
-        try:
-            write_atomic(path, data, expected=source.stamp)
-        except ReadOnlyFileError:
-            return FileOutcome(path, "failed", reason="read-only file")
-        except FileChangedError:
-            return FileOutcome(path, "failed", reason="not rewritten, the file changed on disk while being migrated")
-        except OSError as exc:
-            return FileOutcome(path, "failed", reason=f"cannot write: {exc.strerror or exc}")
+    failed = write_or_fail(path, result.text, source, mode)
+    if failed is not None:
+        return failed
     diff = ""
     if mode == "diff":
         diff = cell_diff(result.cells, path) if result.cells else unified_diff(source.text, result.text, path)

@@ -166,7 +166,7 @@ def test_new_code_that_does_not_fit_the_encoding_is_not_written(project: Path, f
     result = run("--check", "a.py")
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        "a.py:3: not rewritten, cannot encode the new code: 'latin-1' codec can't encode character '\u20ac': ordinal not in range(256)",
+        "a.py:3: not rewritten, cannot encode the new text: 'latin-1' codec can't encode character '\u20ac': ordinal not in range(256)",
         summary(1, 0, 0, failed=1, would=True),
     ]
     assert path.read_bytes() == data
