@@ -24,21 +24,7 @@ from polyaxon_helper_compat import (
     send_metrics,
 )
 
-__all__ = [
-    "experiment",
-    "get_cluster_def",
-    "get_data_paths",
-    "get_declarations",
-    "get_experiment_info",
-    "get_job_info",
-    "get_log_level",
-    "get_outputs_path",
-    "get_outputs_refs_paths",
-    "get_params",
-    "get_task_info",
-    "get_tf_config",
-    "send_metrics",
-]
+__all__ = list(polyaxon_helper_compat.__all__)  # the same surface, by construction
 
 
 def __getattr__(name: str) -> Any:
