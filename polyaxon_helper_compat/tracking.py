@@ -116,6 +116,30 @@ def _validate_tags(tags: str | Iterable[str] | None) -> list[str] | None:
     return tags
 
 
+def _create_config(name: str | None, tags: str | Iterable[str] | None, backend: str | None,
+                   description: str | None, build_id: int | str | None, content: Any,
+                   framework: str | None = None) -> dict[str, Any]:
+    """The body polyaxon-client 0.6.1 ``create`` builds (keys in its order, empty values left out, ``backend``
+    ``"other"`` by default, ``is_managed`` from the context). Raises ``PolyaxonClientException`` for bad tags."""
+    config: dict[str, Any] = {}
+    if name:
+        config["name"] = name
+    valid_tags = _validate_tags(tags)
+    if valid_tags:
+        config["tags"] = valid_tags
+    if framework:
+        config["framework"] = framework
+    config["backend"] = backend or OTHER_BACKEND
+    if description:
+        config["description"] = description
+    if build_id:
+        config["build_job"] = str(build_id)
+    config["is_managed"] = _settings.get_context().is_managed
+    if content:
+        config["content"] = _content(content)
+    return config
+
+
 def _no_op() -> bool:
     return _settings.get_context().kind == _settings.NO_OP
 
@@ -622,21 +646,7 @@ class Experiment(_Tracker):
         from polyaxon_helper_compat._env import get_run_env
 
         config: dict[str, Any] = {"run_env": get_run_env()} if self.track_env else {}
-        if name:
-            config["name"] = name
-        valid_tags = _validate_tags(tags)
-        if valid_tags:
-            config["tags"] = valid_tags
-        if framework:
-            config["framework"] = framework
-        config["backend"] = backend or OTHER_BACKEND
-        if description:
-            config["description"] = description
-        if build_id:
-            config["build_job"] = str(build_id)
-        config["is_managed"] = _settings.get_context().is_managed
-        if content:
-            config["content"] = _content(content)
+        config.update(_create_config(name, tags, backend, description, build_id, content, framework=framework))
         self.experiment_id = self._create_run(config, group=self.group_id)
         self.experiment = self._created
         if self.group_id:
@@ -738,20 +748,7 @@ class Job(_Tracker):
             return self
         from polyaxon_helper_compat._env import get_run_env
 
-        config: dict[str, Any] = {}
-        if name:
-            config["name"] = name
-        valid_tags = _validate_tags(tags)
-        if valid_tags:
-            config["tags"] = valid_tags
-        config["backend"] = backend or OTHER_BACKEND
-        if description:
-            config["description"] = description
-        if build_id:
-            config["build_job"] = str(build_id)
-        config["is_managed"] = _settings.get_context().is_managed
-        if content:
-            config["content"] = _content(content)
+        config = _create_config(name, tags, backend, description, build_id, content)
         local = dict(config, run_env=get_run_env()) if self.track_env else config
         self.job_id = self._create_run(local, server_config=config)
         self.job = self._created
