@@ -101,9 +101,9 @@ def test_server_refusing_connections_then_up(spool_dir):
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     sock.close()  # nothing listens: connections are refused
-    b = backend("http://127.0.0.1:%d" % port, retries=8, backoff=0.3)
+    b = backend("http://127.0.0.1:%d" % port, retries=8, backoff=0.3)  # backoff 0.3 * 2^n: ~9 s of retries
     log(b, 300)
-    time.sleep(3.0)  # the worker is retrying with backoff meanwhile
+    time.sleep(5.0)  # the server refuses connections for the first 5 s; the worker retries meanwhile
     server = FaultServer(port=port)
     try:
         b.close()
