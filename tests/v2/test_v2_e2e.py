@@ -8,11 +8,14 @@ Everything the sandbox and the client write goes under a temporary folder (HOME,
 ``POLYAXON_ARTIFACTS_ROOT``/``ARCHIVES_ROOT``/``OFFLINE_ROOT``: polyaxon's defaults are literal ``/tmp/plx/...``);
 the sandbox runs with one worker and is stopped by its PID. Checked: the legacy fixture's ``train.py`` unchanged
 under the shim pointed at the server, then migrated with stage ``polyaxon-v2``; metrics are read back through
-the API with polyaxon's ``RunClient``.
+the API with polyaxon's ``RunClient``. Case (c): a v0 ``polyaxon_client.tracking.Experiment`` script
+(``tests/fixtures/v2/v0_tracking.py``) after stage ``experiment`` under the shim, then after stage ``polyaxon-v2``:
+status, inputs, tags, the data ref (v2 lineage, kind ``data``), metrics by step and the artifact under outputs.
 """
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import os
 import shutil
@@ -24,7 +27,7 @@ import textwrap
 import time
 import urllib.request
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import pytest
 
@@ -170,3 +173,86 @@ def test_migrated_script_on_polyaxon_tracking(sandbox: Sandbox, tmp_path: Path) 
     assert got["status"] == "succeeded"
     assert len(got["metrics"]["mse"]["metric"]) == 3  # type: ignore[index]
     print("\nmigrated run: %.1f s" % took)
+
+
+# -- (c) a v0 polyaxon_client.tracking.Experiment script ------------------------------------------------------
+V0_TRACKING = REPO / "tests" / "fixtures" / "v2" / "v0_tracking.py"
+STEPS = 5
+
+
+def _read_run(sandbox: Sandbox, uuid: str, cwd: Path) -> Any:
+    """Status, inputs, tags, lineage, ``loss`` metric and the artifacts tree of a run, read through the API."""
+    code = textwrap.dedent("""\
+        import json, sys
+        from polyaxon.client import RunClient
+        rc = RunClient(owner="default", project=%r, run_uuid=sys.argv[1]); rc.refresh_data()
+        data = rc.get_metrics(names=["loss"])
+        lineage = [a.to_dict() for a in (rc.get_artifacts_lineage(limit=100).results or [])]
+        def tree(path):
+            t = rc.get_artifacts_tree(path).to_dict()
+            return {"files": sorted(t.get("files") or {}), "dirs": sorted(t.get("dirs") or [])}
+        trees = {p: tree(p) for p in ("", "outputs")}
+        print(json.dumps({"status": rc.run_data.status, "inputs": rc.run_data.inputs, "tags": rc.run_data.tags,
+                          "metrics": {k: v["data"] for k, v in data.items()}, "lineage": lineage,
+                          "trees": trees}, default=str))
+        """ % PROJECT)
+    (cwd / "read_run.py").write_text(code)
+    proc = sandbox.python("read_run.py %s" % uuid, cwd)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.splitlines()[-1])
+
+
+def _check_v0_tracking_run(sandbox: Sandbox, uuid: str, cwd: Path) -> None:
+    got = _read_run(sandbox, uuid, cwd)
+    assert got["status"] == "succeeded", got
+    assert got["inputs"] == {"lr": 0.05, "epochs": 5}, got["inputs"]
+    assert sorted(got["tags"]) == ["baseline", "blobs"], got["tags"]
+    loss = got["metrics"]["loss"]
+    assert loss["step"] == list(range(STEPS)), loss
+    assert loss["metric"] == pytest.approx([1.0 / (step + 1) for step in range(STEPS)]), loss
+    data = [a for a in got["lineage"] if a["kind"] == "data"]
+    assert [(a["name"], a["is_input"]) for a in data] == [("blobs", True)], got["lineage"]
+    # the digest of the data, never the data: v0's md5(str(data))[:12] (shim, passed as hash=) and v2's content=
+    # hash (migrated) are the same value
+    assert data[0]["summary"] == {"hash": hashlib.md5(str(list(range(100))).encode()).hexdigest()[:12]}, data
+    # the file is under the run's outputs (get_outputs_path) and logged as a file artifact
+    on_disk = Path(sandbox.env["POLYAXON_ARTIFACTS_ROOT"]) / uuid
+    assert (on_disk / "outputs" / "model.bin").read_bytes() == b"\x00" * 16
+    assert "model.bin" in got["trees"]["outputs"]["files"], got["trees"]
+    files = [a for a in got["lineage"] if a["kind"] == "file"]
+    assert [a["name"] for a in files] == ["model"], got["lineage"]
+    print("\nlineage: %s" % [(a["kind"], a["name"], a.get("summary", {}).get("hash"))
+                              for a in got["lineage"] if a["kind"] in ("data", "file")])
+
+
+def test_v0_tracking_script_through_the_shim(sandbox: Sandbox, tmp_path: Path) -> None:
+    result = run_stage(V0_TRACKING.read_text(), "experiment")  # what a user migrating off polyaxon_client runs
+    assert "from polyaxon_helper_compat.tracking import Experiment" in result.code
+    assert result.code.replace("polyaxon_helper_compat.tracking", "polyaxon_client.tracking") == \
+        V0_TRACKING.read_text()  # nothing but the import
+    (tmp_path / "train.py").write_text(result.code)
+    before = {str(r["uuid"]) for r in sandbox.runs()}
+    proc = sandbox.python("train.py", tmp_path, POLYAXON_COMPAT_BACKEND="polyaxon-v2",
+                          POLYAXON_COMPAT_PROJECT="default/%s" % PROJECT)
+    assert proc.returncode == 0, proc.stderr
+    said = [line for line in proc.stderr.splitlines() if line.startswith("polyaxon-helper-compat:")]
+    assert [line for line in said if "pandas" not in line] == [], proc.stderr  # nothing unmapped or refused
+    uuid = _new_run(sandbox, before)
+    _check_v0_tracking_run(sandbox, uuid, tmp_path)
+    assert not (tmp_path / ".polyaxon-compat").exists()
+
+
+def test_v0_tracking_script_migrated_to_polyaxon_tracking(sandbox: Sandbox, tmp_path: Path) -> None:
+    result = run_stage(V0_TRACKING.read_text(), "polyaxon-v2")
+    for call in ("tracking.init()", "tracking.log_inputs(", "tracking.log_data_ref(name=\"blobs\", content=dataset)",
+                 "tracking.log_artifact(model_path)", "tracking.log_succeeded()"):
+        assert call in result.code, result.code
+    (tmp_path / "train.py").write_text(result.code)
+    home = Path(sandbox.env["HOME"]) / ".polyaxon"
+    home.mkdir(exist_ok=True)
+    (home / ".project").write_text(json.dumps({"owner": "default", "name": PROJECT}))
+    before = {str(r["uuid"]) for r in sandbox.runs()}
+    proc = sandbox.python("train.py", tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    uuid = _new_run(sandbox, before)
+    _check_v0_tracking_run(sandbox, uuid, tmp_path)
