@@ -6,14 +6,18 @@ notebooks) hands this module the requirement strings of one *list* (one file, on
 command) and applies the :class:`Action` s it returns. Names are compared PEP 503-normalised (D7:
 ``polyaxon_helper``, ``Polyaxon-Helper``), requirements parsed with ``packaging.requirements``.
 
-============================  ==========================================  ======================
+============================  ==========================================  ==============================================
 requirement (normalised)      ``compat`` / ``experiment``                 ``polyaxon-v2``
-============================  ==========================================  ======================
-``polyaxon-helper``           ``polyaxon-helper-compat>=<this version>``  ``polyaxon``
-``polyaxon-client``           ``polyaxon-helper-compat>=<this version>``  ``polyaxon``
-both in one list (D3)         one new requirement (the later ones go)     one ``polyaxon``
+============================  ==========================================  ==============================================
+``polyaxon-helper``           ``polyaxon-helper-compat>=<this version>``  ``polyaxon-helper-compat[v2]>=<this version>``
+``polyaxon-client``           ``polyaxon-helper-compat>=<this version>``  ``polyaxon-helper-compat[v2]>=<this version>``
+both in one list (D3)         one new requirement (the later ones go)     one new requirement
 new package already listed    the old requirement is removed              the same
-============================  ==========================================  ======================
+============================  ==========================================  ==============================================
+
+At ``polyaxon-v2`` the extra ``[v2]`` installs ``polyaxon``, and the ``polyaxon_helper_compat`` imports that the
+``to-polyaxon-v2`` codemod keeps where v2 has no equivalent keep working: a bare ``polyaxon`` would break them,
+or, behind ``except ImportError``, silently turn metric logging into a no-op.
 
 Reported, never rewritten (manual-attention sites, rule id in brackets):
 
@@ -29,9 +33,9 @@ Reported, never rewritten (manual-attention sites, rule id in brackets):
 * at stage ``compat``, a ``polyaxon-client`` listed *without* ``polyaxon-helper`` in the same file
   (``[client-without-helper]``): it is replaced, but code importing ``polyaxon_client`` directly is only
   migrated from stage ``experiment`` on (codemod ``client-to-compat``), so it needs a look;
-* at stage ``polyaxon-v2``, once per list, on the rewritten requirement (``[compat-still-needed]``): the
-  ``to-polyaxon-v2`` codemod keeps ``polyaxon_helper_compat`` imports where v2 has no equivalent (e.g.
-  ``get_data_paths``) and reports them; where it did, ``polyaxon-helper-compat`` must be installed too.
+* at stage ``polyaxon-v2``, once per list, on the rewritten requirement (``[compat-still-needed]``): once no
+  code imports ``polyaxon_helper_compat`` any more (the ``to-polyaxon-v2`` codemod reports each import it kept,
+  e.g. ``get_data_paths``), the requirement can become plain ``polyaxon``.
 
 A pin on an unrelated package is never touched; commented-out requirements are never seen (D10);
 ``polyaxon-helper-compat`` and ``polyaxon`` themselves are kept as they are at every stage.
@@ -120,11 +124,13 @@ class Target:
     name: str
     floor: str | None
     min_python: tuple[int, int] | None
+    extras: str = ""
 
     @property
     def requirement(self) -> str:
         """The requirement string written in place of the old one (``polyaxon-helper-compat>=0.1.0``)."""
-        return f"{self.name}>={self.floor}" if self.floor else self.name
+        name = f"{self.name}[{self.extras}]" if self.extras else self.name
+        return f"{name}>={self.floor}" if self.floor else name
 
 
 def target(stage: str) -> Target:
@@ -132,7 +138,10 @@ def target(stage: str) -> Target:
     if stage in ("compat", "experiment"):
         return Target(DISTRIBUTION, compat_floor(), minimum_python())
     if stage == "polyaxon-v2":
-        return Target("polyaxon", None, None)
+        # polyaxon-helper-compat[v2] installs polyaxon (>= 1.0) AND keeps the polyaxon_helper_compat imports that
+        # the to-polyaxon-v2 codemod leaves where v2 has no equivalent working: replacing the old package by a
+        # bare `polyaxon` would break them (or, behind `except ImportError`, silently turn logging into a no-op).
+        return Target(DISTRIBUTION, compat_floor(), minimum_python(), extras="v2")
     raise KeyError(stage)
 
 
@@ -328,8 +337,9 @@ def plan(items: Sequence[Item], stage: str, *, helper_listed: bool = False) -> l
             if stage == "polyaxon-v2" and not noted:
                 noted = True
                 actions.append(Action(parsed.index, "manual", "compat-still-needed", reason=(
-                    f"{parsed.name} becomes polyaxon; where the to-polyaxon-v2 codemod kept an import of"
-                    f" polyaxon_helper_compat (it reports each one), add {DISTRIBUTION}>={compat_floor()} too")))
+                    f"{parsed.name} becomes {goal.requirement}, which installs polyaxon; once no code imports"
+                    " polyaxon_helper_compat any more (the to-polyaxon-v2 codemod reports each import it kept),"
+                    " it can become plain polyaxon")))
         if parsed.name == "polyaxon-client" and stage == "compat" and not (
                 helper_listed or "polyaxon-helper" in names):
             actions.append(Action(parsed.index, "manual", "client-without-helper", reason=(

@@ -83,7 +83,8 @@ def migrate(text: str, stage: str, *, path: str = "Pipfile") -> FileResult:
                 record.report(package.start, reason, action.rule if action.kind == "manual" else "v0-url")
             elif action.kind == "replace":
                 start, end = package.start, record.index.line_end(package.line)
-                record.edit(start, end, f'{package.indent}{goal.name} = "{floor}"{package.tail}', action.rule)
+                value = (f'{{version = "{floor}", extras = ["{goal.extras}"]}}' if goal.extras else f'"{floor}"')
+                record.edit(start, end, f'{package.indent}{goal.name} = {value}{package.tail}', action.rule)
             else:
                 record.edit(*record.index.removal(package.line, package.line), "", action.rule)
     result = record.result()

@@ -34,16 +34,20 @@ def test_minimum_python_is_requires_python() -> None:
     assert _deps.FALLBACK_PYTHON == (3, 9)
     assert sys.version_info[:2] >= _deps.minimum_python()
 
+V2 = f"polyaxon-helper-compat[v2]>={FLOOR}"
+
 
 @pytest.mark.parametrize(
     ("stage", "name", "floor"),
     [("compat", "polyaxon-helper-compat", FLOOR), ("experiment", "polyaxon-helper-compat", FLOOR),
-     ("polyaxon-v2", "polyaxon", None)],
+     ("polyaxon-v2", "polyaxon-helper-compat", FLOOR)],
 )
 def test_targets(stage: str, name: str, floor: str | None) -> None:
     goal = _deps.target(stage)
     assert (goal.name, goal.floor) == (name, floor)
-    assert goal.requirement == (f"{name}>={floor}" if floor else name)
+    # at polyaxon-v2 the extra [v2] brings polyaxon, and the compat imports the codemod keeps still work
+    extras = "[v2]" if stage == "polyaxon-v2" else ""
+    assert goal.requirement == f"{name}{extras}>={floor}"
 
 
 def test_unknown_stage_is_a_key_error() -> None:
@@ -58,9 +62,9 @@ def test_unknown_stage_is_a_key_error() -> None:
     [
         pytest.param("polyaxon-helper==0.5.0", "compat", COMPAT, id="d2 helper pin, compat"),
         pytest.param("polyaxon-helper==0.5.0", "experiment", COMPAT, id="d2 helper pin, experiment"),
-        pytest.param("polyaxon-helper==0.5.0", "polyaxon-v2", "polyaxon", id="d2 helper pin, polyaxon-v2"),
+        pytest.param("polyaxon-helper==0.5.0", "polyaxon-v2", V2, id="d2 helper pin, polyaxon-v2"),
         pytest.param("polyaxon-client==0.6.1", "experiment", COMPAT, id="d3 client pin, experiment"),
-        pytest.param("polyaxon-client==0.6.1", "polyaxon-v2", "polyaxon", id="d3 client pin, polyaxon-v2"),
+        pytest.param("polyaxon-client==0.6.1", "polyaxon-v2", V2, id="d3 client pin, polyaxon-v2"),
         pytest.param("polyaxon-helper", "compat", COMPAT, id="d4 unpinned"),
         pytest.param("polyaxon-helper>=0.4,<0.6", "compat", COMPAT, id="d4 range"),
         pytest.param("polyaxon_helper==0.5.0", "compat", COMPAT, id="d7 underscore"),
@@ -103,7 +107,7 @@ def test_d3_helper_and_client_give_one_requirement(stage: str) -> None:
 def test_d3_new_package_already_listed_removes_the_old_one() -> None:
     assert actions(["polyaxon-helper-compat", "polyaxon-helper==0.5.0"], "compat") == [
         (1, "remove", "merge-v0-requirement", "")]
-    assert actions(["polyaxon-helper==0.5.0", "polyaxon>=2"], "polyaxon-v2") == [
+    assert actions(["polyaxon-helper==0.5.0", "polyaxon-helper-compat[v2]"], "polyaxon-v2") == [
         (0, "remove", "merge-v0-requirement", "")]
 
 
@@ -153,20 +157,20 @@ def test_polyaxon_v2_notes_once_that_compat_may_still_be_needed() -> None:
     assert [(a.index, a.kind, a.rule) for a in found] == [
         (0, "replace", "replace-v0-requirement"), (0, "manual", "compat-still-needed"),
         (1, "remove", "merge-v0-requirement")]
-    assert f"add polyaxon-helper-compat>={FLOOR} too" in found[1].reason
+    assert f"becomes polyaxon-helper-compat[v2]>={FLOOR}, which installs polyaxon" in found[1].reason
     assert all(a.rule != "compat-still-needed" for a in plan([Item("polyaxon-helper")], "experiment"))
 
 
 def test_v2_marker_check_does_not_guess() -> None:
-    assert actions(['polyaxon-helper; python_version < "3.8"'], "polyaxon-v2") == [
-        (0, "replace", "replace-v0-requirement", 'polyaxon; python_version < "3.8"')]
+    assert [a[1:3] for a in actions(['polyaxon-helper; python_version < "3.8"'], "polyaxon-v2")] == [
+        ("manual", "v0-marker")]  # the compat package needs Python >= 3.9: such a marker is for a human
 
 
 @pytest.mark.parametrize(
     ("found", "stage", "expected"),
     [((3, 7), "compat", "base image Python 3.7 is older than polyaxon-helper-compat's minimum 3.9"),
      ((3, 9), "compat", None), ((3, 12), "experiment", None), ((2, 7), "experiment", "base image Python 2.7 is"
-     " older than polyaxon-helper-compat's minimum 3.9"), ((3, 6), "polyaxon-v2", None)],
+     " older than polyaxon-helper-compat's minimum 3.9"), ((3, 6), "polyaxon-v2", "base image Python 3.6 is older than polyaxon-helper-compat's minimum 3.9")],
 )
 def test_old_python_reason(found: tuple[int, int], stage: str, expected: str | None) -> None:
     assert _deps.old_python_reason(found, "base image", stage) == expected

@@ -123,10 +123,12 @@ def test_old_image_through_arg_and_stage_name() -> None:
         (2, "base image Python 3.6 is older than polyaxon-helper-compat's minimum 3.9")]
 
 
-def test_old_image_not_reported_without_a_v0_install_or_at_v2() -> None:
+def test_old_image_reported_only_with_a_v0_install() -> None:
     assert dockerfile.migrate("FROM python:3.7\nRUN pip install polyaxon-helper-compat\n", "compat").manual == []
+    # at polyaxon-v2 the new requirement is polyaxon-helper-compat[v2] too: Python 3.7 is too old for it
     result = dockerfile.migrate("FROM python:3.7\nRUN pip install polyaxon-helper\n", "polyaxon-v2")
-    assert tools.rules(result) == ["compat-still-needed"] and "pip install polyaxon\n" in result.text
+    assert tools.rules(result) == ["old-python-image", "compat-still-needed"]
+    assert 'pip install "polyaxon-helper-compat[v2]>=' in result.text
 
 
 def test_only_the_stage_that_installs_is_checked() -> None:

@@ -85,5 +85,5 @@ def test_notebook_at_stage_polyaxon_v2() -> None:
     assert result is not None and result.error is None and result.changed
     nbformat.validate(nbformat.reads(result.text, as_version=nbformat.NO_CONVERT))
     sources = ["".join(cell["source"]) for cell in json.loads(result.text)["cells"]]
-    assert sources[1] == "!pip install -q polyaxon\n%matplotlib inline"
+    assert sources[1] == f'!pip install -q "polyaxon-helper-compat[v2]>={FLOOR}"\n%matplotlib inline'
     assert "from polyaxon import tracking" in sources[2] and sources[4] == "%%time\nsend_metrics(done=1)"

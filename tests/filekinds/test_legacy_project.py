@@ -46,7 +46,10 @@ def test_dependency_files(name: str, stage: str) -> None:
     sites = [(site.line, site.reason) for site in result.manual]
     if stage == "polyaxon-v2":
         v0_format = ["polyaxonfile-v0-format"] if name.endswith(".yml") else []
-        assert [site.codemod for site in result.manual] == [*v0_format, "compat-still-needed"]
+        # the v2 requirement is polyaxon-helper-compat[v2] (Python >= 3.9): a 3.7 image is reported too
+        old_image = [] if name == "requirements.txt" else ["old-python-image"]
+        assert sorted(site.codemod for site in result.manual) == sorted(
+            [*v0_format, *old_image, "compat-still-needed"])
     elif name == "Dockerfile":
         assert sites == [(1, OLD_IMAGE)]
     elif name == "polyaxonfile.yml":

@@ -49,8 +49,9 @@ def test_simple_lines_d3_and_tables_reported() -> None:
 
 
 def test_polyaxon_v2() -> None:
-    tools.check_transformed(pipfile.migrate, "[packages]\npolyaxon-helper = '*'\n", '[packages]\npolyaxon = "*"\n',
-                            stage="polyaxon-v2", dedent=False)
+    tools.check_transformed(pipfile.migrate, "[packages]\npolyaxon-helper = '*'\n",
+                            '[packages]\npolyaxon-helper-compat = {version = ">=%s", extras = ["v2"]}\n'
+                            % _deps.compat_floor(), stage="polyaxon-v2", dedent=False)
 
 
 def test_noop() -> None:

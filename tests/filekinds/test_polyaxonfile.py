@@ -145,14 +145,23 @@ def test_legacy_image_reported_with_the_install() -> None:
     assert result.manual[0].reason == "base image Python 3.7 is older than polyaxon-helper-compat's minimum 3.9"
 
 
-def test_polyaxon_v2_replaces_with_polyaxon_and_reports_the_format() -> None:
+def test_polyaxon_v2_replaces_with_compat_v2_and_reports_the_format() -> None:
     result = tools.check_transformed(
         polyaxonfile.migrate,
-        "version: 1\nkind: experiment\nbuild:\n  image: python:3.7\n  build_steps: [pip install polyaxon-helper]\n",
-        "version: 1\nkind: experiment\nbuild:\n  image: python:3.7\n  build_steps: [pip install polyaxon]\n",
+        "version: 1\nkind: experiment\nbuild:\n  image: python:3.11\n  build_steps:\n  - pip install polyaxon-helper\n",
+        "version: 1\nkind: experiment\nbuild:\n  image: python:3.11\n  build_steps:\n"
+        '  - pip install "polyaxon-helper-compat[v2]>=%s"\n' % _deps.compat_floor(),
         stage="polyaxon-v2",
     )
-    assert [(s.line, s.codemod) for s in result.manual] == [(2, "polyaxonfile-v0-format"), (5, "compat-still-needed")]
+    assert [(s.line, s.codemod) for s in result.manual] == [(2, "polyaxonfile-v0-format"), (6, "compat-still-needed")]
+
+
+def test_flow_sequence_that_cannot_take_the_v2_requirement_is_refused_not_corrupted() -> None:
+    # `[v2]` inside a flow sequence `[...]` would change the YAML structure: the file is left untouched
+    text = "version: 1\nkind: experiment\nbuild:\n  image: python:3.11\n  build_steps: [pip install polyaxon-helper]\n"
+    result = polyaxonfile.migrate(text, "polyaxon-v2", path="file")
+    assert result.error is not None and "did not check out" in result.error.reason
+    assert not result.changed
 
 
 def test_polyaxon_v2_reports_a_v0_file_without_installs() -> None:

@@ -46,7 +46,8 @@ def test_d3_helper_and_client_become_one_requirement(stage: str) -> None:
 
 def test_d4_unpinned_gets_the_floor_not_an_invented_pin() -> None:
     check_transformed("polyaxon-helper\n", f"{COMPAT}\n")
-    tools.check_transformed(requirements.migrate, "polyaxon-helper\n", "polyaxon\n", stage="polyaxon-v2")
+    tools.check_transformed(requirements.migrate, "polyaxon-helper\n",
+                            "polyaxon-helper-compat[v2]>=%s\n" % _deps.compat_floor(), stage="polyaxon-v2")
 
 
 def test_d5_extras_reported_not_copied() -> None:

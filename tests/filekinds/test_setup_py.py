@@ -107,4 +107,5 @@ def test_python2_setup_is_an_error() -> None:
 
 def test_polyaxon_v2_stage_without_codemods_yet() -> None:
     tools.check_transformed(setup_py.migrate, "setup(install_requires=['polyaxon-helper==0.5.0'])\n",
-                            "setup(install_requires=['polyaxon'])\n", stage="polyaxon-v2", dedent=False)
+                            "setup(install_requires=['polyaxon-helper-compat[v2]>=%s'])\n" % _deps.compat_floor(),
+                            stage="polyaxon-v2", dedent=False)
