@@ -96,6 +96,9 @@ class SpoolReadError(click.ClickException):
 def main(spool_files: tuple[str, ...], host: str | None, token: str | None, dry_run: bool) -> None:
     """Replay spool files written by polyaxon-helper-compat when the Polyaxon API was unreachable."""
     token = token or _token()
+    if token is None and not dry_run:
+        click.echo("warning: no token (--token or POLYAXON_SECRET_USER_TOKEN): requests are sent without an "
+                   "Authorization header", err=True)
     total_sent = total_failed = total_rows = 0
     for path in spool_files:
         try:

@@ -196,6 +196,7 @@ def test_replay_to_another_host_and_failure_exit_code(spool_dir):
     (spool_file,) = spool_dir.glob("*.jsonl")
     still_down = CliRunner().invoke(replay_main, [str(spool_file), "--host", down.url])
     assert still_down.exit_code == 1
+    assert still_down.stderr.startswith("warning: no token (--token or POLYAXON_SECRET_USER_TOKEN)")
     up = FaultServer()
     try:
         result = CliRunner().invoke(replay_main, [str(spool_file), "--host", up.url, "--token", TOKEN])
