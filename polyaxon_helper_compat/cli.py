@@ -503,6 +503,14 @@ def write_report(path: str, report: dict[str, Any]) -> None:
 # ------------------------------------------------------------------------------------------------- CLI
 
 
+#: Files read ahead per worker (``map_in_order``'s ``window``). Results come back in walk order, so a slow file
+#: (one that uses the old APIs costs about 100 times one that is only read) holds back the others' results; with
+#: 64 per worker the other workers ran out of read-ahead files and waited: 18-20 s against 11.6-12.3 s with 1024 on
+#: benchmarks/migrate_bench.py's sparse tree (10,000 files, 1% to migrate, -j 2). At most that many outcomes (and,
+#: with --diff, their diffs) wait in memory per worker.
+READ_AHEAD = 1024
+
+
 def _new_executor() -> Executor:
     """The executor of one worker lane (:func:`._cli_pool.process_executor`; tests run files in-process)."""
     return process_executor()
@@ -632,6 +640,7 @@ def main(
         functools.partial(migrate_file, stage=stage, mode=mode),
         iter_files(paths, exclude=exclude),
         jobs=jobs or os.cpu_count() or 1,
+        window=READ_AHEAD * (jobs or os.cpu_count() or 1),
         on_crash=crashed,
         on_error=internal_error,
         ends_batch=_rewritten if mode == "write" else _nothing_written,
