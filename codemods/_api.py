@@ -114,7 +114,9 @@ def _keep_untouched(source: str, round_trip: str, new: str) -> str:
     return "".join(out)
 
 
-def run_stage(source: str, stage: str, *, path: str = "<string>", _prefilter: bool = True) -> StageResult:
+def run_stage(
+    source: str, stage: str, *, path: str = "<string>", _prefilter: bool = True, _slice: bool = True
+) -> StageResult:
     """Run the codemods of ``stage`` (a key of :data:`STAGES`) over ``source`` (a whole module, str).
 
     ``source`` is already decoded and may use CRLF newlines; they are kept. A codemod whose ``mentions(source)``
@@ -126,27 +128,63 @@ def run_stage(source: str, stage: str, *, path: str = "<string>", _prefilter: bo
 
     Each codemod parses the previous one's output; the lines of its changes and manual sites are mapped back to
     ``source``. Lines no codemod rewrote come out byte-identical, even where libcst cannot print them back
-    exactly (``except X :``, see :func:`_keep_untouched`). ``_prefilter=False`` (private, for the tests that prove
-    the pre-filter safe) parses and transforms with every codemod, whatever ``mentions`` says.
+    exactly (``except X :``, see :func:`_keep_untouched`). In a large module, the codemods run only on the
+    top-level statements that can matter to them (:mod:`codemods._slice`); the result is the same as a run on
+    the whole module. ``_prefilter=False`` (private, for the tests that prove the pre-filter safe) parses and
+    transforms the whole module with every codemod, whatever ``mentions`` says; ``_slice=False`` (private, for
+    the tests that prove slicing safe) only turns slicing off.
+    """
+    from codemods._registry import get_registry
+
+    codemods = [get_registry()[codemod_id] for codemod_id in STAGES[stage]]
+    bom = "\ufeff" if source.startswith("\ufeff") else ""  # libcst drops a BOM character when it regenerates code
+    code = source[len(bom):]
+    if _prefilter and not any(getattr(c, "mentions", None) is None or c.mentions(code) for c in codemods):
+        return StageResult(code=source)
+    if _prefilter and _slice:
+        from codemods._slice import plan_slice
+
+        piece = plan_slice(code)
+        if piece is not None:
+            try:
+                result = _run_codemods(piece.text, codemods, path, _prefilter, exact=True)
+            except _Inexact:
+                result = StageResult(code=code, error="inexact")
+            restored = piece.restore(result.code) if result.changed and result.error is None else code
+            if result.error is None and restored is not None:
+                result.changes = [replace(c, line=piece.line(c.line)) for c in result.changes]
+                result.manual = [replace(m, line=piece.line(m.line)) for m in result.manual]
+                result.code = bom + restored if result.changed else source
+                return result
+    result = _run_codemods(code, codemods, path, _prefilter)
+    result.code = bom + result.code if result.changed else source
+    return result
+
+
+class _Inexact(Exception):
+    """libcst did not print a slice back exactly (see :func:`_run_codemods`)."""
+
+
+def _run_codemods(code: str, codemods: list[Any], path: str, prefilter: bool, exact: bool = False) -> StageResult:
+    """:func:`run_stage`'s work on ``code`` (no BOM): ``code`` of the result is the new text, or ``code``.
+
+    With ``exact`` (a slice), raises :class:`_Inexact` as soon as libcst cannot print an unchanged tree back
+    exactly: the whole module is then run instead, so that its own guard (:func:`_keep_untouched`) decides.
     """
     import libcst as cst  # imported lazily: importing the contract stays cheap
 
-    from codemods._registry import get_registry
     from codemods._helpers import LegacyImportCommand, back, line_map
 
-    codemods = [get_registry()[codemod_id] for codemod_id in STAGES[stage]]
-    result = StageResult(code=source)
-    bom = "\ufeff" if source.startswith("\ufeff") else ""  # libcst drops a BOM character when it regenerates code
-    code = source[len(bom):]
+    result = StageResult(code=code)
     maps: list[Callable[[int], int]] = []  # output line -> input line, for each codemod that changed the code
     for command_class in codemods:
         mentions = getattr(command_class, "mentions", None)
-        if _prefilter and mentions is not None and not mentions(code):
+        if prefilter and mentions is not None and not mentions(code):
             continue
         try:
             tree = cst.parse_module(code)
         except cst.ParserSyntaxError as exc:
-            return StageResult(code=source, error=_describe_syntax_error(code, path, exc))
+            return StageResult(code=code, error=_describe_syntax_error(code, path, exc))
         command = _command(command_class, path)
         if not isinstance(command, LegacyImportCommand):  # only they keep a record of their edits
             raise TypeError(f"{command_class.__name__} does not record its edits")
@@ -155,8 +193,10 @@ def run_stage(source: str, stage: str, *, path: str = "<string>", _prefilter: bo
         result.manual.extend(replace(m, line=back(m.line, maps)) for m in command.manual)
         if command.changes:  # the transformer's own record of real edits, never `new != old`
             new_code, round_trip = new_tree.code, tree.code
+            if exact and round_trip != code:
+                raise _Inexact
             code = new_code if round_trip == code else _keep_untouched(code, round_trip, new_code)
             maps.append(line_map(command.changes))
     result.changed = bool(result.changes)
-    result.code = bom + code if result.changed else source
+    result.code = code
     return result

@@ -15,6 +15,7 @@ layout of rewritten import lists is in :mod:`codemods._layout`.
 from __future__ import annotations
 
 import itertools
+import threading
 from abc import abstractmethod
 from collections.abc import Callable, Collection, Container, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -273,23 +274,25 @@ def _imports_v1(block: cst.CSTNode) -> bool:
 
 
 class _Collector(cst.CSTVisitor):
-    """One plain visit (``visit_<Type>`` dispatch is much cheaper than an ``isinstance`` chain on every node)."""
+    """One plain visit (``visit_<Type>`` dispatch is much cheaper than an ``isinstance`` chain on every node).
 
-    def __init__(self, modules: Sequence[str], parents: Sequence[str]) -> None:
+    Records every import (with the module names it imports) in ``sites``; :func:`collect` keeps those of the
+    modules a codemod asks for, so the codemods of a stage share one visit of an unchanged tree.
+    """
+
+    def __init__(self) -> None:
         super().__init__()
-        self.modules, self.parents, self.found = tuple(modules), tuple(p + "." for p in parents), Found()
+        self.found = Found()
+        self.sites: list[tuple[ImportSite, list[str]]] = []
         self.blocks: list[cst.CSTNode] = []
         self.line: cst.SimpleStatementLine | None = None
         self.type_checking: set[int] = set()
         self.v1_blocks: set[int] = set()  # try bodies and handlers whose other branch imports polyaxon v1
 
-    def _matches(self, name: str) -> bool:  # a legacy module, or a submodule of one of `parents`
-        return name in self.modules or name.startswith(self.parents)
-
-    def _record(self, node: ImportNode) -> None:
+    def _record(self, node: ImportNode, names: list[str]) -> None:
         in_tc = any(id(b) in self.type_checking for b in self.blocks)
         v1 = any(id(b) in self.v1_blocks for b in self.blocks)
-        self.found.imports.append(ImportSite(node, self.line, tuple(self.blocks), in_tc, v1))
+        self.sites.append((ImportSite(node, self.line, tuple(self.blocks), in_tc, v1), names))
 
     def _enter(self, node: cst.CSTNode) -> None:
         self.blocks.append(node)
@@ -311,8 +314,6 @@ class _Collector(cst.CSTVisitor):
             self.type_checking.add(id(node.body))
 
     def visit_Try(self, node: cst.Try) -> None:
-        if not self.modules:
-            return
         handlers_v1 = any(_imports_v1(h.body) for h in node.handlers)
         if handlers_v1:
             self.v1_blocks.add(id(node.body))
@@ -321,14 +322,13 @@ class _Collector(cst.CSTVisitor):
 
     def visit_Import(self, node: cst.Import) -> None:
         self.found.import_blocks[id(node)] = self.blocks[-1]
-        if any(self._matches(full_name(a.name)) for a in node.names):
-            self._record(node)
+        self._record(node, [full_name(a.name) for a in node.names])
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         self.found.stars += isinstance(node.names, cst.ImportStar)
         self.found.import_blocks[id(node)] = self.blocks[-1]
-        if not node.relative and self._matches(full_name(node.module)):
-            self._record(node)
+        if not node.relative:
+            self._record(node, [full_name(node.module)])
 
     def visit_Call(self, node: cst.Call) -> None:
         self.found.call_funcs[id(node.func)] = node
@@ -378,11 +378,27 @@ class _Collector(cst.CSTVisitor):
         self._exports([node.target], node.value)
 
 
+#: The last tree visited by :func:`collect` and its collector, per thread: the codemods of a stage (a codemod and
+#: its ``PRELUDE``) visit the same tree object until one of them changes it.
+_collected = threading.local()
+
+
 def collect(tree: cst.Module, modules: Sequence[str], parents: Sequence[str] = (LEGACY_MODULE,)) -> Found:
-    """Find the statements importing ``modules`` or a submodule of ``parents``; no metadata needed."""
-    collector = _Collector(modules, parents)
-    tree.visit(collector)
-    return collector.found
+    """Find the statements importing ``modules`` or a submodule of ``parents``; no metadata needed.
+
+    The returned :class:`Found` is the caller's own (its ``imports`` list), but its other fields are shared with
+    other callers given the same tree: they must not be changed.
+    """
+    last = getattr(_collected, "last", None)
+    if last is None or last[0] is not tree:
+        collector = _Collector()
+        tree.visit(collector)
+        _collected.last = last = (tree, collector)
+    collector = last[1]
+    prefixes = tuple(p + "." for p in parents)
+    imports = [site for site, names in collector.sites
+               if any(name in modules or name.startswith(prefixes) for name in names)]
+    return replace(collector.found, imports=imports)
 
 
 def line_map(changes: Sequence[Change]) -> Callable[[int], int]:

@@ -7,15 +7,69 @@ Bind a stage once per test module::
 
 Sources are dedented (``textwrap.dedent``) so tests can indent them. Failures raise ``AssertionError`` with a
 unified diff; both helpers return the :class:`~codemods._api.StageResult` for further checks (manual sites).
+
+Both also check module slicing (:mod:`codemods._slice`) on every case: the source with unrelated functions put
+after each of its top-level statements (so a slice is worth making) must give the same result, sliced or not.
 """
 from __future__ import annotations
 
+import ast
 import difflib
 import textwrap
 
 from codemods._api import StageResult, run_stage
+from codemods._slice import groups_of
 
-__all__ = ["check_noop", "check_transformed"]
+__all__ = ["check_noop", "check_same_sliced", "check_transformed", "padded"]
+
+#: Code no codemod cares about, put between a test case's statements by :func:`padded`.
+FILLER = """\
+
+
+def _unrelated_{n}(values, scale=2):
+    \"\"\"Unrelated code.\"\"\"
+    total = 0
+    for value in values:
+        total += value * scale
+    return total
+
+
+"""
+
+
+def padded(source: str) -> str | None:
+    """``source`` with :data:`FILLER` after each top-level statement (``None`` if Python cannot parse it)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    lines = source.splitlines(keepends=True)
+    out: list[str] = []
+    line = 0
+    for n, (_, last) in enumerate(groups_of(tree)):
+        out += lines[line:last]
+        if out and not out[-1].endswith("\n"):
+            out[-1] += "\n"
+        out.append(FILLER.format(n=n))
+        line = last
+    out += lines[line:]
+    return "".join(out)
+
+
+def check_same_sliced(source: str, *, stage: str, path: str = "example.py") -> None:
+    """Assert that ``stage`` gives the same :class:`StageResult` on ``source`` with and without slicing."""
+    sliced = run_stage(source, stage, path=path)
+    whole = run_stage(source, stage, path=path, _slice=False)
+    if sliced != whole:
+        raise AssertionError(f"slicing changed the result:\n{_diff(whole.code, sliced.code)}\n"
+                             f"sliced: {sliced.changes} {sliced.manual} {sliced.error}\n"
+                             f"whole: {whole.changes} {whole.manual} {whole.error}")
+
+
+def _check_padded(source: str, stage: str, path: str) -> None:
+    more = padded(source)
+    if more is not None:
+        check_same_sliced(more, stage=stage, path=path)
 
 
 def _diff(expected: str, actual: str) -> str:
@@ -43,6 +97,7 @@ def check_transformed(before: str, after: str, *, stage: str, path: str = "examp
     again = run_stage(after, stage, path=path)
     if again.changed or again.code != after:
         raise AssertionError("not idempotent, the second run changed:\n" + _diff(after, again.code))
+    _check_padded(before, stage, path)
     return result
 
 
@@ -52,4 +107,5 @@ def check_noop(source: str, *, stage: str, path: str = "example.py") -> StageRes
     result = run_stage(source, stage, path=path)
     if result.changed or result.changes or result.code is not source:
         raise AssertionError("expected no change:\n" + _diff(source, result.code))
+    _check_padded(source, stage, path)
     return result
