@@ -7,25 +7,32 @@ statements and keeps only those a codemod's decisions can depend on; every other
 placeholder line (``... # plx-migrate-slice N``), so the codemods see the same statement sequence, and
 :meth:`Slice.restore` puts the original text back in their place afterwards, byte for byte.
 
-Kept statements (by their text and their module-level bindings, a superset of what the codemods look at):
+Kept statements (a superset of what the codemods look at; "statement" means a top-level one, with everything
+nested in it):
 
 * *seeds*: statements whose text says ``polyaxon`` (any case: legacy, v1/v2 and compat imports, ``POLYAXON_``
-  environment variables, ``PolyaxonClient``), ``__all__``, or a name a codemod may bind or test
-  (:data:`CODEMOD_NAMES`: ``experiment``, ``Experiment``, ``tracking``, ``plx_...``, the legacy functions...);
-* *tainted*: statements that mention a name bound at module level by a kept statement (other than by an import of
-  a module that is not Polyaxon's), to a fixed point: the uses of ``exp`` after ``exp = Experiment()``, of a
-  legacy module alias, of ``global`` names;
-* *binders*: statements binding at module level a name that a kept statement uses (one level, not
-  transitively): ``import os`` for ``os.environ["POLYAXON_..."]``, resolved by qualified name.
+  environment variables, ``PolyaxonClient``), or that bind or access, in any scope, a name a codemod may bind in
+  the module and so tests for being free (:data:`CODEMOD_NAMES`, and any ``plx_...``/``Plx...`` name);
+* *tainted*: statements that mention (as a word, strings and comments included) a name bound at module level by
+  a kept statement, other than by an import of a non-Polyaxon module, to a fixed point: the uses of ``exp`` after
+  ``exp = Experiment()``, of a legacy module alias, of a legacy function, ``global`` and ``__all__`` statements;
+* *importers*: statements importing a name that a kept statement accesses (one level, not transitively):
+  ``import os`` for ``os.environ["POLYAXON_..."]``, which a codemod resolves by qualified name;
+* with a star import of a Polyaxon module, the only star import: every statement mentioning a name that the module
+  accesses and binds nowhere (what the codemods make the star import bind explicitly; found with Python's symbol
+  tables, plus the words of annotation strings, which libcst also reads as accesses), and every statement binding
+  a name that a kept statement accesses (else it would look unbound). Any star import is kept (the codemods
+  count them).
 
-With a star import, which names it must bind is decided by every name the module uses and binds nowhere: then
-the star imports, and every statement that mentions such a name (found with Python's symbol tables, plus the words
-of annotation strings, which libcst also reads as uses), are kept too.
+Runs of left-out statements become placeholders together with the indented comments that follow them (libcst
+reads those as the end of the block before them, and does not print them back exactly after a placeholder). When
+libcst does not print a slice back exactly, or cannot parse it, ``run_stage`` runs the whole module instead.
 
 No slice is made (the caller runs on the whole module) when Python cannot parse or compile the module, on a lone
 ``\\r`` line end (lines would not be counted alike), a placeholder-like comment already, or when the slice would
-keep most of the module anyway.
-``tests/codemods/test_slice.py`` checks that a sliced run gives exactly the whole-module run's result.
+leave out less than a quarter of the lines (:data:`MIN_SAVING`).
+``tests/perf/test_slice.py`` and every codemod test case (``codemods._testing``) check that a sliced run gives
+exactly the whole-module run's result.
 """
 from __future__ import annotations
 
@@ -66,11 +73,12 @@ def _lines(code: str) -> list[str]:
     return lines
 
 
-def _module_bindings(statement: ast.stmt) -> tuple[set[str], set[str]]:
+def _module_bindings(statement: ast.stmt, globals_: bool = True) -> tuple[set[str], set[str]]:
     """Names ``statement`` may bind in the module scope: ``(by imports, by anything else)``.
 
     A superset: assignment, ``for``/``with``/``except``/``match`` targets and walrus names outside function and
-    class bodies, function and class names, import names, and ``global`` names at any depth.
+    class bodies, function and class names, import names, and ``global`` names at any depth (searched for only
+    with ``globals_``: the caller knows whether the statement's text says ``global`` at all).
     """
     imported: set[str] = set()
     names: set[str] = set()
@@ -83,7 +91,8 @@ def _module_bindings(statement: ast.stmt) -> tuple[set[str], set[str]]:
             if isinstance(node, ast.ClassDef):
                 stack.extend(node.bases)
                 stack.extend(k.value for k in node.keywords)
-            names.update(n for inner in ast.walk(node) if isinstance(inner, ast.Global) for n in inner.names)
+            if globals_:
+                names.update(n for inner in ast.walk(node) if isinstance(inner, ast.Global) for n in inner.names)
             continue
         if isinstance(node, ast.Lambda):
             continue
@@ -264,7 +273,7 @@ def plan_slice(code: str) -> Slice | None:
         return None
     texts = ["".join(lines[first - 1:last]) for first, last, _ in groups]
     words = [set(_WORD.findall(text)) for text in texts]
-    bindings = [_bindings(statements) for _, _, statements in groups]
+    bindings = [_bindings(statements, "global" in text) for (_, _, statements), text in zip(groups, texts)]
     binders: dict[str, list[int]] = {}  # name -> the groups binding it
     importers: dict[str, list[int]] = {}  # name -> the groups binding it by an import
     for i, (imported, names) in enumerate(bindings):
@@ -313,12 +322,12 @@ def plan_slice(code: str) -> Slice | None:
     return _build(lines, groups, kept)
 
 
-def _bindings(statements: Sequence[ast.stmt]) -> tuple[set[str], set[str]]:
+def _bindings(statements: Sequence[ast.stmt], globals_: bool) -> tuple[set[str], set[str]]:
     """:func:`_module_bindings` of statements sharing lines, merged."""
     imported: set[str] = set()
     names: set[str] = set()
     for statement in statements:
-        more_imported, more_names = _module_bindings(statement)
+        more_imported, more_names = _module_bindings(statement, globals_)
         imported |= more_imported
         names |= more_names
     return imported, names

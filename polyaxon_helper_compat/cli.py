@@ -217,10 +217,19 @@ def stray_line(old: str, new: str, changes: Sequence[Change]) -> int | None:
     covered: set[int] = set()
     for change in changes:
         covered.update(range(change.line, change.line + change.old.count("\n") + 1))
-    matcher = difflib.SequenceMatcher(None, _lines(old), _lines(new), autojunk=False)
+    old_lines, new_lines = _lines(old), _lines(new)
+    # The lines both texts start and end with are unchanged: only the middle needs the (quadratic) matcher.
+    head = 0
+    while head < min(len(old_lines), len(new_lines)) and old_lines[head] == new_lines[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(old_lines), len(new_lines)) - head and old_lines[-1 - tail] == new_lines[-1 - tail]:
+        tail += 1
+    matcher = difflib.SequenceMatcher(
+        None, old_lines[head:len(old_lines) - tail], new_lines[head:len(new_lines) - tail], autojunk=False)
     for tag, first, last, _, _ in matcher.get_opcodes():
         if tag in ("replace", "delete"):
-            for number in range(first + 1, last + 1):
+            for number in range(head + first + 1, head + last + 1):
                 if number not in covered:
                     return number
     return None
