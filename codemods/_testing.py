@@ -57,9 +57,21 @@ def padded(source: str) -> str | None:
 
 
 def check_same_sliced(source: str, *, stage: str, path: str = "example.py") -> None:
-    """Assert that ``stage`` gives the same :class:`StageResult` on ``source`` with and without slicing."""
+    """Assert that ``stage`` gives the same :class:`StageResult` on ``source`` with and without slicing.
+
+    One difference is allowed: where libcst cannot print the whole module back exactly (it drops blank lines
+    before an indented comment at the end of a file, say), the whole-module result alters lines no codemod
+    rewrote (``plx-migrate`` refuses to write it), while the slice, whose left-out code libcst never prints,
+    keeps them. Then the edits and reports must still be the same, and the sliced text must alter nothing else.
+    """
+    from polyaxon_helper_compat.cli import stray_line
+
     sliced = run_stage(source, stage, path=path)
     whole = run_stage(source, stage, path=path, _slice=False)
+    if (sliced != whole and (sliced.changes, sliced.manual, sliced.error) == (whole.changes, whole.manual, whole.error)
+            and stray_line(source, whole.code, whole.changes) is not None
+            and stray_line(source, sliced.code, sliced.changes) is None):
+        return
     if sliced != whole:
         raise AssertionError(f"slicing changed the result:\n{_diff(whole.code, sliced.code)}\n"
                              f"sliced: {sliced.changes} {sliced.manual} {sliced.error}\n"

@@ -189,3 +189,10 @@ def test_a_syntax_error_is_reported_as_on_the_whole_module() -> None:
     source = "from polyaxon_helper import send_metrics\nprint 'x'\n" + FILLER
     sliced, whole = run_stage(source, "experiment"), run_stage(source, "experiment", _slice=False)
     assert sliced == whole and sliced.error is not None and sliced.error.startswith("2:")
+
+
+def test_a_slice_keeps_lines_that_libcst_would_not_print_back() -> None:
+    source = "from polyaxon_helper import send_metrics\nsend_metrics(a=1)\n" + FILLER + "\n\n  # send_metrics(a=2)\n"
+    sliced = run_stage(source, "compat")
+    assert sliced.code == source.replace("from polyaxon_helper import", "from polyaxon_helper_compat import")
+    check_same_sliced(source, stage="compat")  # the whole-module run drops the blank lines: plx-migrate refuses it
