@@ -5,9 +5,9 @@ result decided already, and yields one result per item, in the input order, what
 the output of ``-j 4`` is the output of ``-j 1``. At most ``window`` results are buffered, so a long file list is
 never held in memory (nor the diffs of its files).
 
-Workers are *lanes*: one single-process :class:`~concurrent.futures.ProcessPoolExecutor` each (the ``spawn`` start
-method, the same on every platform and safe with threads), given at most two tasks at a time, the one running
-and the next. A task is a *batch* of consecutive paths (most files are only read and found not to mention
+Workers are *lanes*: one single-process :class:`~concurrent.futures.ProcessPoolExecutor` each (forked from a fork
+server where the platform has one, else spawned: never forked from the parent, which has threads), given at most
+two tasks at a time, the one running and the next. A task is a *batch* of consecutive paths (most files are only read and found not to mention
 polyaxon: one task per file would cost more in inter-process traffic than the work itself). A batch stops
 early, right after an item for which ``ends_batch(result)`` is true (a file that was rewritten): its other items
 go back to the queue untouched. So when a worker dies (a segmentation fault in a native extension: libcst's
@@ -51,9 +51,22 @@ DEPTH = 2
 BATCH = 16
 
 
-def process_executor() -> Executor:
-    """Return a one-worker process pool using the ``spawn`` start method (the default lane executor)."""
-    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+def process_executor(preload: Sequence[str] = ()) -> Executor:
+    """Return a one-worker process pool (the default lane executor).
+
+    Where the platform has it (Linux, macOS), the worker is forked from a *fork server*: one process started
+    (by ``spawn``) for the whole run, which imports the modules named in ``preload`` once, so that each worker
+    starts with them already imported (importing libcst's codemod package costs about half a second) and no
+    worker is ever forked from the parent, whose threads a fork would copy in an unknown state. Elsewhere the
+    ``spawn`` start method. The preload list is the fork server's, set before its first worker starts.
+    """
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        if preload:
+            context.set_forkserver_preload(list(preload))
+    else:
+        context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=1, mp_context=context)
 
 
 @dataclass(frozen=True)
