@@ -43,7 +43,7 @@ import click
 from pathspec import GitIgnoreSpec
 
 from codemods._api import STAGES, Change, ManualSite, run_stage
-from polyaxon_helper_compat._cli_pool import map_in_order, process_executor
+from polyaxon_helper_compat._cli_pool import map_in_order, process_executor, stop_fork_server
 from polyaxon_helper_compat._files import (
     FileChangedError,
     ReadOnlyFileError,
@@ -691,6 +691,7 @@ def main(
         else:
             for outcome in results:
                 show(outcome)
+    stop_fork_server()  # the workers have stopped: their resource usage is then reported as this process's
 
     code = exit_code(outcomes, check=check, exit_zero_even_if_changed=exit_zero_even_if_changed)
     if report_path is not None:
