@@ -379,7 +379,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--files", type=int, default=10_000, help="Python files of the sparse tree (default 10000)")
-    ap.add_argument("--dense-files", type=int, help="Python files of the dense tree (default --files / 5)")
+    ap.add_argument("--dense-files", type=int, help="Python files of the dense tree (default --files / 10, at least 200)")
     ap.add_argument("--quick", action="store_true", help="a smoke run: --files 1000 (dense 200), --repeat 1")
     ap.add_argument("--repeat", type=int, help="runs of each command on clean, sparse and dense (default 2)")
     ap.add_argument("--workdir", help="keep the trees here and reuse them on the next run (default: a temp dir)")
