@@ -139,7 +139,7 @@ def run_stage(
     codemods = [get_registry()[codemod_id] for codemod_id in STAGES[stage]]
     bom = "\ufeff" if source.startswith("\ufeff") else ""  # libcst drops a BOM character when it regenerates code
     code = source[len(bom):]
-    if _prefilter and not any(getattr(c, "mentions", None) is None or c.mentions(code) for c in codemods):
+    if _prefilter and not any(getattr(c, "mentions", lambda source: True)(code) for c in codemods):
         return StageResult(code=source)
     if _prefilter and _slice:
         from codemods._slice import plan_slice

@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 import threading
 from abc import abstractmethod
-from collections.abc import Callable, Collection, Container, Iterator, Sequence
+from collections.abc import Callable, Collection, Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import ClassVar, Union, cast
 
@@ -446,7 +446,7 @@ def _cache_visitor_methods() -> None:
         return
     names: dict[type, tuple[str, ...]] = {}
 
-    def get_visitors(self: BatchableCSTVisitor) -> dict[str, Callable[..., object]]:
+    def get_visitors(self: BatchableCSTVisitor) -> Mapping[str, Callable[[cst.CSTNode], None]]:
         known = names.get(type(self))
         if known is None:
             methods = original(self)
@@ -456,7 +456,7 @@ def _cache_visitor_methods() -> None:
 
     get_visitors.cached_per_class = True  # type: ignore[attr-defined]
     get_visitors.__doc__ = original.__doc__
-    BatchableCSTVisitor.get_visitors = get_visitors  # type: ignore[method-assign]
+    BatchableCSTVisitor.get_visitors = get_visitors  # type: ignore[method-assign]  # the patch itself
 
 
 _cache_visitor_methods()

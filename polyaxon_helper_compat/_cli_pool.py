@@ -60,12 +60,11 @@ def process_executor(preload: Sequence[str] = ()) -> Executor:
     worker is ever forked from the parent, whose threads a fork would copy in an unknown state. Elsewhere the
     ``spawn`` start method. The preload list is the fork server's, set before its first worker starts.
     """
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        if preload:
-            context.set_forkserver_preload(list(preload))
-    else:
-        context = multiprocessing.get_context("spawn")
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    context = multiprocessing.get_context("forkserver")
+    if preload:
+        context.set_forkserver_preload(list(preload))
     return ProcessPoolExecutor(max_workers=1, mp_context=context)
 
 
