@@ -294,8 +294,9 @@ def plan_slice(code: str) -> Slice | None:
             tainted |= bindings[i][1] | {name for name in bindings[i][0] if _tainting_import(groups[i][2], name)}
         frontier = {i for i in range(len(groups)) if i not in kept and not words[i].isdisjoint(tainted)}
         kept |= frontier
-    stars = [module for i, text in enumerate(texts) if _STAR.search(text) for module in _star_imports(groups[i][2])]
-    kept |= {i for i, text in enumerate(texts) if _STAR.search(text) and _star_imports(groups[i][2])}
+    star_groups = {i: _star_imports(groups[i][2]) for i, text in enumerate(texts) if _STAR.search(text)}
+    stars = [module for modules in star_groups.values() for module in modules]
+    kept |= {i for i, modules in star_groups.items() if modules}
     # The codemods rewrite a star import of a Polyaxon module into imports of what the module uses and binds
     # nowhere: keep every such use (found with Python's symbol tables). Next to another star import they leave it
     # alone (which one binds a name cannot be known), and nothing reads the unbound names of other star imports:
