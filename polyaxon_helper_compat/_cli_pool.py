@@ -6,7 +6,7 @@ the output of ``-j 4`` is the output of ``-j 1``. At most ``window`` results are
 never held in memory (nor the diffs of its files).
 
 Workers are *lanes*: one single-process :class:`~concurrent.futures.ProcessPoolExecutor` each (forked from a fork
-server where the platform has one, else spawned: never forked from the parent, which has threads), given at most
+server where it can be used safely, else spawned: never forked from the parent, which has threads), given at most
 two tasks at a time, the one running and the next. A task is a *batch* of consecutive paths (most files are only read and found not to mention
 polyaxon: one task per file would cost more in inter-process traffic than the work itself). A batch stops
 early, right after an item for which ``ends_batch(result)`` is true (a file that was rewritten): its other items
@@ -28,7 +28,10 @@ would not run in parallel.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.context
+import os
 import pickle
+import sys
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
@@ -54,18 +57,44 @@ BATCH = 16
 def process_executor(preload: Sequence[str] = ()) -> Executor:
     """Return a one-worker process pool (the default lane executor).
 
-    Where the platform has it (Linux, macOS), the worker is forked from a *fork server*: one process started
-    (by ``spawn``) for the whole run, which imports the modules named in ``preload`` once, so that each worker
-    starts with them already imported (importing libcst's codemod package costs about half a second) and no
-    worker is ever forked from the parent, whose threads a fork would copy in an unknown state. Elsewhere the
-    ``spawn`` start method. The preload list is the fork server's, set before its first worker starts.
+    Where it can (Python >= 3.11 on Linux or macOS), the worker is forked from a *fork server*: one process started
+    for the whole run, which imports the modules named in ``preload`` once, so that each worker starts with them
+    already imported (importing libcst's codemod package costs about half a second) and no worker is ever forked
+    from the parent, whose threads a fork would copy in an unknown state. Otherwise, and when the fork server
+    cannot start (its socket path is too long under a long ``TMPDIR``), the ``spawn`` start method.
     """
-    if "forkserver" not in multiprocessing.get_all_start_methods():
+    context = _fork_server(preload)
+    if context is None:
         return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    return ProcessPoolExecutor(max_workers=1, mp_context=context)
+
+
+def _fork_server(preload: Sequence[str]) -> multiprocessing.context.ForkServerContext | None:
+    """The running fork server's context (started here, with ``preload``), or ``None`` where it is not usable.
+
+    The server is started with ``python -c``, which puts the current directory first on its ``sys.path``: a
+    ``random.py`` or a ``codemods/`` package in the folder being migrated would be imported instead of the real
+    ones. ``PYTHONSAFEPATH`` (Python 3.11+) keeps it out, hence no fork server on older versions.
+    """
+    if sys.version_info < (3, 11) or "forkserver" not in multiprocessing.get_all_start_methods():
+        return None
+    from multiprocessing import forkserver
+
     context = multiprocessing.get_context("forkserver")
     if preload:
         context.set_forkserver_preload(list(preload))
-    return ProcessPoolExecutor(max_workers=1, mp_context=context)
+    saved = os.environ.get("PYTHONSAFEPATH")
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        forkserver.ensure_running()
+    except OSError:  # e.g. "AF_UNIX path too long"
+        return None
+    finally:
+        if saved is None:
+            del os.environ["PYTHONSAFEPATH"]
+        else:
+            os.environ["PYTHONSAFEPATH"] = saved
+    return context
 
 
 def stop_fork_server() -> None:

@@ -140,3 +140,26 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     assert "plx-migrate" in terminal and "3" in terminal  # the bar's label and position
     assert "\r\x1b[Kwould rewrite m0.py" in terminal  # the bar's line is cleared before a message
     assert terminal.rstrip().endswith("3 files scanned, 3 would change, 0 unchanged, 0 skipped, 0 failed, 0 manual sites")
+
+
+PLX_MIGRATE = str(Path(sys.executable).with_name("plx-migrate"))
+
+
+@pytest.mark.parametrize("long_tmpdir", [False, True], ids=["here", "long TMPDIR"])
+def test_workers_never_import_modules_of_the_folder_being_migrated(tmp_path: Path, long_tmpdir: bool) -> None:
+    """Files named like the standard library's or our own modules in the current folder stay the user's files (the
+    fork server starts with `python -c`, whose sys.path starts with the current folder); a TMPDIR too long for the
+    fork server's socket path falls back to spawned workers."""
+    for name in ("random.py", "queue.py", "codemods/__init__.py", "polyaxon_helper_compat/__init__.py"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(f"raise RuntimeError('the user\\'s {name} was imported')\n")
+    (tmp_path / "train.py").write_text("from polyaxon_helper import send_metrics\nsend_metrics(loss=1)\n")
+    env = dict(os.environ)
+    if long_tmpdir:
+        env["TMPDIR"] = str(tmp_path / ("t" * 110))
+        os.makedirs(env["TMPDIR"])
+    completed = subprocess.run([PLX_MIGRATE, "--to", "experiment", "--diff", "-j", "2", "train.py"],
+                               cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
+    assert completed.returncode == 0, completed.stderr
+    assert "+experiment.log_metrics(loss=1)" in completed.stdout
+    assert "imported" not in completed.stderr

@@ -203,7 +203,13 @@ def _read_run(sandbox: Sandbox, uuid: str, cwd: Path) -> Any:
 
 
 def _check_v0_tracking_run(sandbox: Sandbox, uuid: str, cwd: Path) -> None:
+    # Polyaxon's client sends artifact lineage asynchronously (async_req=True) and the API stores it on its own
+    # time: read the run again until the file lineage is there, for at most 30 seconds.
+    deadline = time.monotonic() + 30
     got = _read_run(sandbox, uuid, cwd)
+    while not any(a["kind"] == "file" for a in got["lineage"]) and time.monotonic() < deadline:
+        time.sleep(1)
+        got = _read_run(sandbox, uuid, cwd)
     assert got["status"] == "succeeded", got
     assert got["inputs"] == {"lr": 0.05, "epochs": 5}, got["inputs"]
     assert sorted(got["tags"]) == ["baseline", "blobs"], got["tags"]
