@@ -11,8 +11,9 @@ Kept statements (a superset of what the codemods look at; "statement" means a to
 nested in it):
 
 * *seeds*: statements whose text says ``polyaxon`` (any case: legacy, v1/v2 and compat imports, ``POLYAXON_``
-  environment variables, ``PolyaxonClient``), or that bind or access, in any scope, a name a codemod may bind in
-  the module and so tests for being free (:data:`CODEMOD_NAMES`, and any ``plx_...``/``Plx...`` name);
+  environment variables, ``PolyaxonClient``), or any word a codemod may bind in the module and so tests for being
+  free (:data:`CODEMOD_NAMES`, and any ``plx_...``/``Plx...`` name), be it code, a string (libcst reads some
+  strings as annotations) or a comment;
 * *tainted*: statements that mention (as a word, strings and comments included) a name bound at module level by
   a kept statement, other than by an import of a non-Polyaxon module, to a fixed point: the uses of ``exp`` after
   ``exp = Experiment()``, of a legacy module alias, of a legacy function, ``global`` and ``__all__`` statements;
@@ -96,10 +97,15 @@ def _module_bindings(statement: ast.stmt, globals_: bool = True) -> tuple[set[st
             continue
         if isinstance(node, ast.Lambda):
             continue
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            # its targets are its own; only a walrus in it binds in the module (and what it reads does not bind)
+            names.update(inner.target.id for inner in ast.walk(node)
+                         if isinstance(inner, ast.NamedExpr) and isinstance(inner.target, ast.Name))
+            continue
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             imported.update(alias.asname or alias.name.split(".")[0] for alias in node.names)
             continue
-        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):  # `del x` is an access (as in libcst)
             names.add(node.id)
         elif isinstance(node, ast.ExceptHandler) and node.name:
             names.add(node.name)
@@ -111,27 +117,6 @@ def _module_bindings(statement: ast.stmt, globals_: bool = True) -> tuple[set[st
             names.update(node.names)
         stack.extend(ast.iter_child_nodes(node))
     return imported, names
-
-
-def _identifiers(statements: Sequence[ast.stmt]) -> set[str]:
-    """The names ``statements`` bind or access in any scope (not attribute names): what ``is_free`` looks at."""
-    names: set[str] = set()
-    for statement in statements:
-        for node in ast.walk(statement):
-            if isinstance(node, ast.Name):
-                names.add(node.id)
-            elif isinstance(node, ast.arg):
-                names.add(node.arg)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                names.add(node.name)
-            elif isinstance(node, ast.alias):
-                names.add(node.asname or node.name.split(".")[0])
-            elif isinstance(node, (ast.Global, ast.Nonlocal)):
-                names.update(node.names)
-            elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
-                names.add(node.name)
-        names |= _annotation_words(statement)
-    return names
 
 
 @dataclass
@@ -283,17 +268,23 @@ def plan_slice(code: str) -> Slice | None:
         for name in names - imported:
             binders.setdefault(name, []).append(i)
 
-    kept = {i for i, text in enumerate(texts) if _POLYAXON.search(text) or _NAMES.search(text) and any(
-        _NAMES.fullmatch(name) for name in _identifiers(groups[i][2]))}
+    kept = {i for i, text in enumerate(texts) if _POLYAXON.search(text) or _NAMES.search(text)}
     if not kept:
         return None
+    mentions: dict[str, list[int]] = {}  # word -> the groups whose text has it
+    for i, group_words in enumerate(words):
+        for word in group_words:
+            mentions.setdefault(word, []).append(i)
     tainted: set[str] = set()
-    frontier = set(kept)
-    while frontier:  # the uses of what kept statements bind, to a fixed point
+    frontier = list(kept)
+    while frontier:  # the uses of what kept statements bind, to a fixed point (each name followed once)
+        new = set()
         for i in frontier:
-            tainted |= bindings[i][1] | {name for name in bindings[i][0] if _tainting_import(groups[i][2], name)}
-        frontier = {i for i in range(len(groups)) if i not in kept and not words[i].isdisjoint(tainted)}
-        kept |= frontier
+            new |= bindings[i][1] | {name for name in bindings[i][0] if _tainting_import(groups[i][2], name)}
+        new -= tainted
+        tainted |= new
+        frontier = [j for name in new for j in mentions.get(name, ()) if j not in kept]
+        kept.update(frontier)
     star_groups = {i: _star_imports(groups[i][2]) for i, text in enumerate(texts) if _STAR.search(text)}
     stars = [module for modules in star_groups.values() for module in modules]
     kept |= {i for i, modules in star_groups.items() if modules}
@@ -377,7 +368,9 @@ def _build(lines: list[str], groups: list[tuple[int, int, list[ast.stmt]]], kept
                              and lines[n - 1].lstrip(" \t\f").startswith("#"))])
         out += lines[line - 1:first - 1]
         block = "".join(lines[first - 1:last])
-        ending = "\r\n" if block.endswith("\r\n") else "\n" if block.endswith("\n") else ""
+        # The first line's ending: libcst takes a module's default newline from its first line end.
+        head = lines[first - 1]
+        ending = "" if not block.endswith("\n") else "\r\n" if head.endswith("\r\n") else "\n"
         out.append(f"... {_MARK}{len(blocks)}{ending}")
         blocks.append(block)
         # slice line numbers after this placeholder are (last - first) lines behind the original ones

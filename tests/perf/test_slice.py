@@ -196,3 +196,23 @@ def test_a_slice_keeps_lines_that_libcst_would_not_print_back() -> None:
     sliced = run_stage(source, "compat")
     assert sliced.code == source.replace("from polyaxon_helper import", "from polyaxon_helper_compat import")
     check_same_sliced(source, stage="compat")  # the whole-module run drops the blank lines: plx-migrate refuses it
+
+
+@pytest.mark.parametrize("source", [
+    # a name bound by a mapping pattern's **rest: the codemods must see it is not free
+    'from polyaxon_helper import send_metrics\nmatch CONFIG:\n    case {"lr": lr, **experiment}:\n        pass\n'
+    + FILLER + "\ndef train():\n    send_metrics(loss=lr)\n",
+    # strings that libcst reads as type hints through typing names under other spellings
+    'from typing import List as lst\nfrom polyaxon_helper import send_metrics\nX = lst["experiment"]\nsend_metrics(a=1)\n'
+    + FILLER,
+    'from typing import cast as c\nfrom polyaxon_helper import send_metrics\nX = c("experiment", 1)\nsend_metrics(a=1)\n'
+    + FILLER,
+    # a comprehension's target (and a del) binds nothing in the module: the star import still binds get_params
+    "from polyaxon_helper import *\nX = [get_params for get_params in range(3)]\ndel X\n"
+    + FILLER + "\ndef p():\n    return get_params()\n",
+    # mixed line ends: the slice keeps the first line end, from which libcst takes the newline of added lines
+    "import json\nimport sys\r\nfrom polyaxon_helper import send_metrics\r\nsend_metrics(a=1)\r\n" + FILLER,
+], ids=["match rest", "typing alias subscript", "typing alias cast", "comprehension target", "mixed line ends"])
+def test_cases_found_by_a_new_user_trial(source: str) -> None:
+    for stage in STAGES:
+        check_same_sliced(source, stage=stage)
