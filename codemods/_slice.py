@@ -11,9 +11,9 @@ Kept statements (a superset of what the codemods look at; "statement" means a to
 nested in it):
 
 * *seeds*: statements whose text says ``polyaxon`` (any case: legacy, v1/v2 and compat imports, ``POLYAXON_``
-  environment variables, ``PolyaxonClient``), or any word a codemod may bind in the module and so tests for being
-  free (:data:`CODEMOD_NAMES`, and any ``plx_...``/``Plx...`` name), be it code, a string (libcst reads some
-  strings as annotations) or a comment;
+  environment variables, ``PolyaxonClient``), or that bind or access in any scope a name a codemod may bind in the
+  module and so tests for being free (:data:`CODEMOD_NAMES`, and any ``plx_...``/``Plx...`` name), counting the
+  words of every string but docstrings (libcst reads some strings as type hints);
 * *tainted*: statements that mention (as a word, strings and comments included) a name bound at module level by
   a kept statement, other than by an import of a non-Polyaxon module, to a fixed point: the uses of ``exp`` after
   ``exp = Experiment()``, of a legacy module alias, of a legacy function, ``global`` and ``__all__`` statements;
@@ -117,6 +117,34 @@ def _module_bindings(statement: ast.stmt, globals_: bool = True) -> tuple[set[st
             names.update(node.names)
         stack.extend(ast.iter_child_nodes(node))
     return imported, names
+
+
+def _identifiers(statements: Sequence[ast.stmt]) -> set[str]:
+    """What ``statements`` may bind or access in any scope, in libcst's eyes: names (not attribute names),
+    parameters, definitions, import names, ``global``/``nonlocal``, ``except``/``match`` captures, and the words of
+    every string but docstrings (libcst reads some strings as type hints, under typing names of any spelling)."""
+    names: set[str] = set()
+    for statement in statements:
+        docstrings = {id(node.value) for node in ast.walk(statement)
+                      if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)}
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Name):
+                names.add(node.id)
+            elif isinstance(node, ast.arg):
+                names.add(node.arg)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(node.name)
+            elif isinstance(node, ast.alias):
+                names.add(node.asname or node.name.split(".")[0])
+            elif isinstance(node, (ast.Global, ast.Nonlocal)):
+                names.update(node.names)
+            elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+                names.add(node.name)
+            elif isinstance(node, ast.MatchMapping) and node.rest:
+                names.add(node.rest)
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+                names.update(_WORD.findall(node.value))
+    return names
 
 
 @dataclass
@@ -268,7 +296,8 @@ def plan_slice(code: str) -> Slice | None:
         for name in names - imported:
             binders.setdefault(name, []).append(i)
 
-    kept = {i for i, text in enumerate(texts) if _POLYAXON.search(text) or _NAMES.search(text)}
+    kept = {i for i, text in enumerate(texts) if _POLYAXON.search(text) or _NAMES.search(text) and any(
+        _NAMES.fullmatch(word) for word in _identifiers(groups[i][2]))}
     if not kept:
         return None
     mentions: dict[str, list[int]] = {}  # word -> the groups whose text has it
