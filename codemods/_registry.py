@@ -16,9 +16,17 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from libcst.codemod import Codemod
 
-__all__ = ["get_registry"]
+__all__ = ["codemod_modules", "get_registry"]
 
 PACKAGE = "codemods"
+
+
+def codemod_modules() -> list[str]:
+    """The dotted names of the codemod modules (the package's public modules, sorted), found without importing
+    them (nor libcst): what ``plx-migrate``'s fork server preloads."""
+    return [f"{PACKAGE}.{info.name}" for info in sorted(pkgutil.iter_modules([str(Path(__file__).parent)]),
+                                                          key=lambda info: info.name)
+            if not info.name.startswith("_")]
 
 
 @lru_cache(maxsize=None)
@@ -26,10 +34,8 @@ def _registry() -> tuple[tuple[str, type[Codemod]], ...]:
     from libcst.codemod import Codemod  # imported lazily: `import codemods._api` stays cheap for the CLI
 
     entries = []
-    for info in sorted(pkgutil.iter_modules([str(Path(__file__).parent)]), key=lambda info: info.name):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{PACKAGE}.{info.name}")
+    for name in codemod_modules():
+        module = importlib.import_module(name)
         commands = [
             obj for obj in vars(module).values()
             # not inspect.isclass: on Python 3.9/3.10 it is true for aliases such as ``list[str]``
@@ -39,7 +45,7 @@ def _registry() -> tuple[tuple[str, type[Codemod]], ...]:
         ]
         if len(commands) != 1:
             raise RuntimeError(f"codemod module {module.__name__} must define exactly one command, not {commands}")
-        entries.append((info.name.replace("_", "-"), commands[0]))
+        entries.append((name.rsplit(".", 1)[-1].replace("_", "-"), commands[0]))
     return tuple(entries)
 
 

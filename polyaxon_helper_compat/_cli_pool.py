@@ -7,8 +7,9 @@ never held in memory (nor the diffs of its files).
 
 Workers are *lanes*: one single-process :class:`~concurrent.futures.ProcessPoolExecutor` each (forked from a fork
 server where it can be used safely, else spawned: never forked from the parent, which has threads), given at most
-two tasks at a time, the one running and the next. A task is a *batch* of consecutive paths (most files are only read and found not to mention
-polyaxon: one task per file would cost more in inter-process traffic than the work itself). A batch stops
+two tasks at a time, the one running and the next. A task is a *batch* of consecutive paths (most files are only
+read and found not to mention polyaxon: one task per file would cost more in inter-process traffic than the work
+itself). A batch stops
 early, right after an item for which ``ends_batch(result)`` is true (a file that was rewritten): its other items
 go back to the queue untouched. So when a worker dies (a segmentation fault in a native extension: libcst's
 parser overflows its stack on code nested thousands deep, LibCST issues 1000 and 1178), the results lost with it

@@ -43,6 +43,7 @@ import click
 from pathspec import GitIgnoreSpec
 
 from codemods._api import STAGES, Change, ManualSite, run_stage
+from codemods._registry import codemod_modules
 from polyaxon_helper_compat._cli_pool import map_in_order, process_executor, stop_fork_server
 from polyaxon_helper_compat._files import (
     FileChangedError,
@@ -520,17 +521,10 @@ def write_report(path: str, report: dict[str, Any]) -> None:
 READ_AHEAD = 1024
 
 
-#: Modules every worker needs, imported once by the fork server (see :func:`._cli_pool.process_executor`): the
-#: per-file step and the codemods (libcst and its codemod package with them).
-WORKER_MODULES = (
-    "polyaxon_helper_compat.cli", "codemods.helper_to_compat", "codemods.helper_to_experiment",
-    "codemods.to_polyaxon_v2", "codemods.client_to_compat", "codemods.v0_environment",
-)
-
-
 def _new_executor() -> Executor:
-    """The executor of one worker lane (:func:`._cli_pool.process_executor`; tests run files in-process)."""
-    return process_executor(preload=WORKER_MODULES)
+    """The executor of one worker lane (:func:`._cli_pool.process_executor`; tests run files in-process). Its fork
+    server preloads what every worker needs: the per-file step and the codemods (libcst with them)."""
+    return process_executor(preload=[__name__, *codemod_modules()])
 
 
 def _rewritten(outcome: FileOutcome) -> bool:
