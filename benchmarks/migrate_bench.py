@@ -25,7 +25,7 @@ RSS is the largest process of its tree, from ``os.wait4``):
 - ``libcst.parse_module`` on every ``.py`` file (naive), on a 10% sample (every 10th file) scaled by 10 unless
   ``--parse-full``;
 - the standard runner ``python -m libcst.tool codemod helper_to_experiment.HelperToExperimentCommand -j 2 --no-format``
-  (the same stage-2 codemod, found through a ``.libcst.codemod.yaml`` naming the ``codemods`` package; its options
+  (the same stage-2 codemod, found through a ``.libcst.codemod.yaml`` naming the ``plx_migrate.commands`` package; its options
   must follow the command name; it rewrites in place, so it runs on a copy): on the full sparse tree this takes
   10+ minutes on 2 cores, so by default it runs on a 10% sample of the sparse tree (every 10th ``.py`` file), next to
   ``plx-migrate -j 2`` on that same sample (the ratio needs no scaling), and the full-tree figure is that run
@@ -71,7 +71,7 @@ LIBCST_CONFIG = """\
 generated_code_marker: '@generated'
 formatter: ['black', '-']
 blacklist_patterns: []
-modules: ['codemods']
+modules: ['plx_migrate.commands']
 repo_root: '.'
 """
 _SUMMARY = re.compile(r"(\d+) files scanned, (\d+) (?:would change|changed), (\d+) unchanged, (\d+) skipped, "
@@ -145,8 +145,8 @@ def breakdown_script(tree: str, limit: int) -> dict[str, Any]:
     import libcst
     import libcst._batched_visitor as batched
 
-    from codemods import _api
-    from polyaxon_helper_compat import cli
+    from plx_migrate import _api
+    from plx_migrate import cli
 
     seconds: dict[str, float] = {}
     calls: dict[str, int] = {}
@@ -175,7 +175,7 @@ def breakdown_script(tree: str, limit: int) -> dict[str, Any]:
     wrap(libcst.Module, "_codegen_impl", "codegen")
     wrap(libcst.Module, "visit", lambda module, visitor: "walk " + type(visitor).__name__)
     wrap(batched, "visit_batched", lambda node, visitors, *rest: "walk _BatchedCSTVisitor")
-    from codemods import _slice
+    from plx_migrate import _slice
 
     wrap(_slice, "plan_slice", "slice planning (ast.parse, bindings)")
     wrap(_slice.Slice, "restore", "slice restoring")
@@ -471,7 +471,7 @@ def _bench(workdir: Path, files: int, dense_files: int, every: int, opts: argpar
         print(f"standard runner input: {count} .py files of sparse (1/{step}), {size:,} bytes", flush=True)
         same = keep(plx(f"sample 1/{step}: plx-migrate --check -j 2", "std_sample", 2, workdir))
         same.files, same.bytes = count, size
-        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        env = {**os.environ, "PYTHONPATH": str(REPO / "codemods")}
         standard = keep(measure(f"sample 1/{step}: libcst.tool codemod -j 2", "std_sample",
                                 [PYTHON, "-m", "libcst.tool", "codemod", "helper_to_experiment.HelperToExperimentCommand",
                                  "-j", "2", "--no-format", "--hide-progress", "std_sample"], workdir, env=env))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from polyaxon_helper_compat.cli import main
+from plx_migrate.cli import main
 from tests.oracle.cases import RECORDINGS, REPO, env_file, prepare_cwd
 from tests.oracle.normalize import batch_size_problems, comparable, normalize_with_context
 from tests.oracle.recorder import record_with_context

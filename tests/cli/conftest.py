@@ -10,13 +10,13 @@ from typing import Any, Callable
 import pytest
 from click.testing import CliRunner, Result
 
-from codemods._api import Change, ManualSite, StageResult
-from polyaxon_helper_compat import cli
+from plx_migrate._api import Change, ManualSite, StageResult
+from plx_migrate import cli
 
 
 @dataclass
 class FakeStage:
-    """Stands in for ``codemods._api.run_stage`` with rules simple enough to predict byte for byte.
+    """Stands in for ``plx_migrate._api.run_stage`` with rules simple enough to predict byte for byte.
 
     * every ``old_api`` becomes ``new_api`` (one :class:`Change` per line containing it);
     * ``EURO`` becomes ``\u20ac`` when something else changed (to make Latin-1 encoding fail);

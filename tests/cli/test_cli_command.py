@@ -12,8 +12,8 @@ from typing import Callable, Protocol
 import pytest
 from click.testing import Result
 
-from codemods._api import STAGES, StageResult
-from polyaxon_helper_compat import cli
+from plx_migrate._api import STAGES, StageResult
+from plx_migrate import cli
 
 Run = Callable[..., Result]
 

@@ -16,7 +16,7 @@ from click.testing import Result
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "legacy_project"
 REWRITTEN = ["Dockerfile", "data.py", "distributed.py", "latin1_crlf.py", "polyaxonfile.yml", "requirements.txt",
-             "train.py", "notebooks/explore.ipynb"]  # in walk order; the non-Python ones by polyaxon_helper_compat.filekinds
+             "train.py", "notebooks/explore.ipynb"]  # in walk order; the non-Python ones by plx_migrate.filekinds
 UNTOUCHED = ["README.md", "comments.py", "legacy_py2.py", "unrelated.py"]
 SUMMARY = re.compile(r"^11 files scanned, (\d+) (changed|would change), (\d+) unchanged, 0 skipped, 1 failed, (\d+) manual sites$")
 

@@ -1,4 +1,4 @@
-"""``polyaxon_helper_compat._files``: decoding as Python does, re-encoding byte for byte, atomic writes."""
+"""``plx_migrate._files``: decoding as Python does, re-encoding byte for byte, atomic writes."""
 from __future__ import annotations
 
 import os
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from polyaxon_helper_compat import _files
-from polyaxon_helper_compat._files import (
+from plx_migrate import _files
+from plx_migrate._files import (
     FileChangedError,
     ReadOnlyFileError,
     SourceDecodeError,

@@ -65,7 +65,7 @@ def test_two_hooks_with_the_settings_pre_commit_needs(hooks: dict[str, dict[str,
 
 def test_the_entry_is_the_console_script(hooks: dict[str, dict[str, Value]]) -> None:
     pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
-    assert 'plx-migrate = "polyaxon_helper_compat.cli:main"' in pyproject.split("[project.scripts]")[1]
+    assert 'plx-migrate = "plx_migrate.cli:main"' in pyproject.split("[project.scripts]")[1]
 
 
 def command(hook: dict[str, Value], *files: str) -> list[str]:

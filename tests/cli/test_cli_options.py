@@ -9,9 +9,9 @@ from typing import Callable
 import pytest
 from click.testing import Result
 
-from codemods import get_registry
-from codemods._api import Change, StageResult
-from polyaxon_helper_compat import _files, cli
+from plx_migrate import get_registry
+from plx_migrate._api import Change, StageResult
+from plx_migrate import _files, cli
 
 Run = Callable[..., Result]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from polyaxon_helper_compat._cli_pool import map_in_order
+from plx_migrate._cli_pool import map_in_order
 
 
 def work(log: str, item: str) -> str:

@@ -8,9 +8,9 @@ from typing import Callable
 import pytest
 from click.testing import Result
 
-from polyaxon_helper_compat import _walk
-from polyaxon_helper_compat._walk import compile_patterns
-from polyaxon_helper_compat.cli import FileOutcome, display_path, iter_files
+from plx_migrate import _walk
+from plx_migrate._walk import compile_patterns
+from plx_migrate.cli import FileOutcome, display_path, iter_files
 
 Run = Callable[..., Result]
 

@@ -11,8 +11,8 @@ import libcst as cst
 import pytest
 from libcst.codemod import CodemodContext
 
-from codemods import _testing, run_stage
-from codemods.client_to_compat import ClientToCompatCommand
+from plx_migrate import _testing, run_stage
+from plx_migrate.commands.client_to_compat import ClientToCompatCommand
 
 check_transformed = functools.partial(_testing.check_transformed, stage="experiment")
 check_noop = functools.partial(_testing.check_noop, stage="experiment")

@@ -11,11 +11,10 @@ from pathlib import Path
 import pytest
 from libcst.codemod import VisitorBasedCodemodCommand
 
-import codemods
-from codemods import STAGES, get_registry, run_stage
+from plx_migrate import STAGES, commands, get_registry, run_stage
 
 REPO = Path(__file__).resolve().parents[2]
-PACKAGE = Path(codemods.__file__).resolve().parent
+PACKAGE = Path(commands.__file__).resolve().parent
 FIXTURES = REPO / "tests" / "fixtures" / "legacy_project"
 CODEMOD_FILES = sorted(p for p in PACKAGE.glob("*.py") if not p.name.startswith("_"))
 #: The stages these tests are about (stage polyaxon-v2, codemod to-polyaxon-v2, is tested in tests/v2).
@@ -29,7 +28,7 @@ def test_registry_lists_exactly_the_codemod_modules() -> None:
         "client-to-compat", "helper-to-compat", "helper-to-experiment", "to-polyaxon-v2", "v0-environment"
     }
     for codemod_id, command in registry.items():
-        assert command.__module__ == "codemods." + codemod_id.replace("-", "_")
+        assert command.__module__ == "plx_migrate.commands." + codemod_id.replace("-", "_")
         assert issubclass(command, VisitorBasedCodemodCommand)
     assert get_registry() is not get_registry()  # callers may change their copy
 
@@ -62,9 +61,9 @@ def test_codemod_module_shape(path: Path) -> None:
 
 
 def test_importing_the_contract_does_not_import_libcst() -> None:
-    """``plx-migrate --version`` and ``--help`` import ``codemods._api``; libcst is only loaded to migrate."""
-    code = "import sys, codemods._api; print('libcst' in sys.modules)"
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    """``plx-migrate --version`` and ``--help`` import ``plx_migrate._api``; libcst is only loaded to migrate."""
+    code = "import sys, plx_migrate._api; print('libcst' in sys.modules)"
+    env = {**os.environ, "PYTHONPATH": str(REPO / "codemods")}
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
 
@@ -129,17 +128,18 @@ def test_fixture_project_python2_file_is_an_error(stage: str) -> None:
 
 
 def _libcst_tool(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}  # the checkout's codemods, whatever is installed
+    env = {**os.environ, "PYTHONPATH": str(REPO / "codemods")}  # the checkout's codemods, whatever is installed
     return subprocess.run(
         [sys.executable, "-m", "libcst.tool", *args], cwd=cwd, env=env, capture_output=True, text=True, check=False
     )
 
 
 def test_libcst_tool_runs_each_codemod(tmp_path: Path) -> None:
-    """``libcst.tool initialize`` writes ``.libcst.codemod.yaml``; listing ``codemods`` in its ``modules`` is enough."""
+    """``libcst.tool initialize`` writes ``.libcst.codemod.yaml``; listing ``plx_migrate.commands`` in its ``modules`` is
+    enough."""
     assert _libcst_tool("initialize", ".", cwd=tmp_path).returncode == 0
     config = tmp_path / ".libcst.codemod.yaml"
-    config.write_text(config.read_text().replace("modules:\n", "modules:\n- 'codemods'\n"))
+    config.write_text(config.read_text().replace("modules:\n", "modules:\n- 'plx_migrate.commands'\n"))
     target = tmp_path / "train.py"
     target.write_text("import polyaxon_helper as plx\nplx.send_metrics(loss=1)\nsend = getattr(plx, 'x')\n")
 
@@ -210,7 +210,7 @@ def _names_defined(tree: ast.Module) -> dict[str, set[str]]:
 def test_what_the_codemods_point_at_exists_in_the_compat_package() -> None:
     """Read (never import) the runtime: every name the codemods move to compat, or let be used on its classes, exists
     there; and the tables are complete (when the runtime grows, this fails until the tables follow)."""
-    from codemods import _helpers
+    from plx_migrate import _helpers
 
     runtime = REPO / "polyaxon_helper_compat"
     defined = {name: _names_defined(ast.parse((runtime / f"{name}.py").read_text(encoding="utf-8")))

@@ -5,7 +5,7 @@ import functools
 
 import pytest
 
-from codemods import ManualSite, _testing, run_stage
+from plx_migrate import ManualSite, _testing, run_stage
 
 check_transformed = functools.partial(_testing.check_transformed, stage="compat")
 check_noop = functools.partial(_testing.check_noop, stage="compat")

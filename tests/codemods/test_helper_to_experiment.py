@@ -7,8 +7,8 @@ import libcst as cst
 import pytest
 from libcst.codemod import CodemodContext
 
-from codemods import ManualSite, _testing, run_stage
-from codemods.helper_to_experiment import HelperToExperimentCommand
+from plx_migrate import ManualSite, _testing, run_stage
+from plx_migrate.commands.helper_to_experiment import HelperToExperimentCommand
 
 check_transformed = functools.partial(_testing.check_transformed, stage="experiment")
 check_noop = functools.partial(_testing.check_noop, stage="experiment")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from codemods import _testing
+from plx_migrate import _testing
 
 #: Every id of PATTERNS.md except the D* ones (see the module docstring), in the catalogue's order.
 PATTERNS = [

@@ -7,8 +7,8 @@ import libcst as cst
 import pytest
 from libcst.codemod import CodemodContext
 
-from codemods import _testing, run_stage
-from codemods.v0_environment import V0EnvironmentCommand
+from plx_migrate import _testing, run_stage
+from plx_migrate.commands.v0_environment import V0EnvironmentCommand
 
 check_noop = functools.partial(_testing.check_noop, stage="experiment")
 ID = "v0-environment"

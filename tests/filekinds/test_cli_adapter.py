@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from polyaxon_helper_compat.filekinds import _deps, handlers, migrate_path
+from plx_migrate.filekinds import _deps, handlers, migrate_path
 from tests.filekinds.tools import nbformat, v4
 
 COMPAT = _deps.target("compat").requirement

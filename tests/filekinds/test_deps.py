@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from polyaxon_helper_compat.filekinds import _deps
-from polyaxon_helper_compat.filekinds._deps import Item, plan
+from plx_migrate.filekinds import _deps
+from plx_migrate.filekinds._deps import Item, plan
 
 FLOOR = _deps.compat_floor()
 COMPAT = f"polyaxon-helper-compat>={FLOOR}"

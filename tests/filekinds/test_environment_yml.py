@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import functools
 
-from polyaxon_helper_compat.filekinds import _deps, environment_yml
+from plx_migrate.filekinds import _deps, environment_yml
 from tests.filekinds import tools
 
 COMPAT = _deps.target("compat").requirement

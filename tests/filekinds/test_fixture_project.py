@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from polyaxon_helper_compat.filekinds import FileResult, _deps, migrate_text
+from plx_migrate.filekinds import FileResult, _deps, migrate_text
 from tests.filekinds.tools import nbformat
 
 HERE = Path(__file__).resolve().parents[1] / "fixtures" / "filekinds"

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from codemods._api import run_stage
-from polyaxon_helper_compat.filekinds import _deps, migrate_text
+from plx_migrate._api import run_stage
+from plx_migrate.filekinds import _deps, migrate_text
 from tests.filekinds.tools import nbformat
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "legacy_project"

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from codemods._api import run_stage
-from polyaxon_helper_compat.filekinds import _deps, cell_diff, notebook
-from polyaxon_helper_compat.filekinds.notebook import CellChange, CellSite
+from plx_migrate._api import run_stage
+from plx_migrate.filekinds import _deps, cell_diff, notebook
+from plx_migrate.filekinds.notebook import CellChange, CellSite
 from tests.filekinds import tools
 from tests.filekinds.tools import nbformat, v4
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import functools
 
-from polyaxon_helper_compat.filekinds import _deps, pipfile
+from plx_migrate.filekinds import _deps, pipfile
 from tests.filekinds import tools
 
 FLOOR = _deps.compat_floor()

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from polyaxon_helper_compat import cli
-from polyaxon_helper_compat.filekinds import _deps
+from plx_migrate import cli
+from plx_migrate.filekinds import _deps
 
 HERE = Path(__file__).resolve().parents[1] / "fixtures" / "filekinds"
 FLOOR = _deps.compat_floor()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import functools
 
-from polyaxon_helper_compat.filekinds import _deps, pyproject
+from plx_migrate.filekinds import _deps, pyproject
 from tests.filekinds import tools
 
 COMPAT = _deps.target("compat").requirement

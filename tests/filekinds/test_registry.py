@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-import polyaxon_helper_compat.filekinds as filekinds
-from polyaxon_helper_compat.filekinds import get_kinds, handlers, kind_for, patterns
+import plx_migrate.filekinds as filekinds
+from plx_migrate.filekinds import get_kinds, handlers, kind_for, patterns
 
 PACKAGE = Path(filekinds.__file__).parent
 
@@ -30,7 +30,7 @@ def test_every_kind_is_documented_in_the_package_docstring() -> None:
 
 def test_every_module_declares_all() -> None:
     for info in pkgutil.iter_modules([str(PACKAGE)]):
-        module = importlib.import_module(f"polyaxon_helper_compat.filekinds.{info.name}")
+        module = importlib.import_module(f"plx_migrate.filekinds.{info.name}")
         assert isinstance(getattr(module, "__all__", None), list), info.name
         assert all(hasattr(module, name) for name in module.__all__), info.name
     public = sorted(name for name in vars(filekinds) if not name.startswith("_") and name not in (
@@ -68,8 +68,8 @@ def test_specific_patterns_come_before_extension_patterns() -> None:
 def test_the_runtime_never_imports_the_file_kinds() -> None:
     code = (
         "import sys, polyaxon_helper, polyaxon_helper_compat, polyaxon_helper_compat.tracking\n"
-        "bad = [m for m in sys.modules if m.startswith(('polyaxon_helper_compat.filekinds', 'tomlkit', 'yaml',"
-        " 'codemods', 'libcst', 'click'))]\n"
+        "bad = [m for m in sys.modules if m.startswith(('plx_migrate.filekinds', 'tomlkit', 'yaml',"
+        " 'plx_migrate', 'codemods', 'libcst', 'click'))]\n"
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, env={"POLYAXON_NO_OP": "1", "PATH": ""}, timeout=60)

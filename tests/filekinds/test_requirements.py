@@ -5,7 +5,7 @@ import functools
 
 import pytest
 
-from polyaxon_helper_compat.filekinds import _deps, requirements
+from plx_migrate.filekinds import _deps, requirements
 from tests.filekinds import tools
 
 COMPAT = _deps.target("compat").requirement

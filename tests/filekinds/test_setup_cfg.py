@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import functools
 
-from polyaxon_helper_compat.filekinds import _deps, setup_cfg
+from plx_migrate.filekinds import _deps, setup_cfg
 from tests.filekinds import tools
 
 COMPAT = _deps.target("compat").requirement

@@ -5,7 +5,7 @@ import functools
 
 import pytest
 
-from polyaxon_helper_compat.filekinds import _deps, _shell, shell
+from plx_migrate.filekinds import _deps, _shell, shell
 from tests.filekinds import tools
 
 COMPAT = _deps.target("compat").requirement

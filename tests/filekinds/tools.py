@@ -14,7 +14,7 @@ import importlib
 import textwrap
 from typing import Any, Callable
 
-from polyaxon_helper_compat.filekinds import FileResult
+from plx_migrate.filekinds import FileResult
 
 Migrate = Callable[..., FileResult]
 

@@ -24,8 +24,8 @@ from typing import Any
 import libcst
 import pytest
 
-from codemods._api import STAGES, StageResult, run_stage
-from polyaxon_helper_compat._files import read_source
+from plx_migrate._api import STAGES, StageResult, run_stage
+from plx_migrate._files import read_source
 
 REPO = Path(__file__).resolve().parents[2]
 #: Small corpora: modules of at most this many bytes are copied (84 of them on CPython 3.11), so the test is fast.

@@ -1,8 +1,8 @@
-"""Module slicing (``codemods._slice``) never changes a result: a sliced run equals the whole-module run.
+"""Module slicing (``plx_migrate._slice``) never changes a result: a sliced run equals the whole-module run.
 
 ``run_stage`` runs the codemods only on the top-level statements their decisions can depend on (what the benchmark
 ``benchmarks/migrate_bench.py`` measures saves most of the cost on large modules). Every codemod test case is also
-checked padded with unrelated functions, sliced and whole (``codemods._testing``); here: a corpus of real modules of
+checked padded with unrelated functions, sliced and whole (``plx_migrate._testing``); here: a corpus of real modules of
 the standard library carrying the legacy-Polyaxon snippets of ``benchmarks/make_corpus.py``, hand-written cases for
 each rule that keeps a statement, and the slice mechanics (restoring, line numbers, refusals).
 """
@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from codemods._api import STAGES, run_stage
-from codemods._slice import plan_slice
-from codemods._testing import check_same_sliced
-from polyaxon_helper_compat._files import read_source
+from plx_migrate._api import STAGES, run_stage
+from plx_migrate._slice import plan_slice
+from plx_migrate._testing import check_same_sliced
+from plx_migrate._files import read_source
 
 from tests.perf.test_prefilter import make_corpus, python_files
 

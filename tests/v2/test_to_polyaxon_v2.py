@@ -5,9 +5,9 @@ import functools
 
 import pytest
 
-from codemods import STAGES, _testing, get_registry, run_stage
-from codemods._v2map import COMPAT_ONLY, REASONS
-from codemods.to_polyaxon_v2 import ToPolyaxonV2Command
+from plx_migrate import STAGES, _testing, get_registry, run_stage
+from plx_migrate._v2map import COMPAT_ONLY, REASONS
+from plx_migrate.commands.to_polyaxon_v2 import ToPolyaxonV2Command
 
 check_transformed = functools.partial(_testing.check_transformed, stage="polyaxon-v2")
 check_noop = functools.partial(_testing.check_noop, stage="polyaxon-v2")

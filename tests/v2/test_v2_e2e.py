@@ -31,7 +31,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from codemods import run_stage
+from plx_migrate import run_stage
 
 REPO = Path(__file__).resolve().parents[2]
 TRAIN = REPO / "tests" / "fixtures" / "legacy_project" / "train.py"

@@ -1,0 +1,79 @@
+"""helper-to-compat: import ``polyaxon_helper_compat`` wherever ``polyaxon_helper`` is imported.
+
+The smallest safe step. It replaces the import of the polyaxon-helper 0.5.0 module, whose functions
+``send_metrics``, ``get_cluster_def``, ``get_declarations``, ``get_experiment_info``, ``get_job_info``,
+``get_task_info``, ``get_tf_config``, ``get_params``, ``get_outputs_path``, ``get_outputs_refs_paths``,
+``get_data_paths``, ``get_log_level`` and attribute ``experiment`` are all offered under the same names by
+``polyaxon_helper_compat``:
+
+- ``from polyaxon_helper import a, b as c`` -> ``from polyaxon_helper_compat import a, b as c``;
+- ``import polyaxon_helper as plx`` -> ``import polyaxon_helper_compat as plx``;
+- ``import polyaxon_helper`` -> ``import polyaxon_helper_compat``, and every use of that binding (found by scope,
+  not by text) is renamed. When the name is also bound some other way (``except ImportError: polyaxon_helper =
+  None``, ``global``), the uses stay and the import becomes ``import polyaxon_helper_compat as polyaxon_helper``.
+
+Imports in functions, ``if`` blocks and ``try`` blocks are rewritten where they stand. Submodules
+(``polyaxon_helper.x``) have no counterpart: they are left as they are and reported.
+"""
+from __future__ import annotations
+
+import libcst as cst
+from libcst.metadata import BaseAssignment
+
+from plx_migrate._helpers import COMPAT_MODULE, LEGACY_MODULE, Found, LegacyImportCommand, full_name
+
+
+def _imports_module(assignment: BaseAssignment, module: str) -> bool:
+    """Whether ``assignment`` is a plain ``import <module>`` (no ``as``)."""
+    node = getattr(assignment, "node", None)
+    return isinstance(node, cst.Import) and any(
+        full_name(a.name) == module and a.asname is None for a in node.names
+    )
+
+
+class HelperToCompatCommand(LegacyImportCommand):
+    """Point every ``polyaxon_helper`` import at ``polyaxon_helper_compat`` (names and behaviour unchanged)."""
+
+    DESCRIPTION = "Import polyaxon_helper_compat instead of polyaxon_helper (same names, same behaviour)."
+
+    def plan(self, found: Found) -> None:
+        """Plan the new module name of each legacy import (submodules are reported by the base class)."""
+        for site in found.imports:
+            node = site.node
+            if isinstance(node, cst.ImportFrom):
+                if full_name(node.module) == LEGACY_MODULE:  # not a submodule (reported by the base class)
+                    self.replace_statement(node, node.with_changes(module=cst.Name(COMPAT_MODULE)))
+                continue
+            names = [self._alias(a, node, found) for a in node.names]
+            if any(new is not old for new, old in zip(names, node.names)):
+                self.replace_statement(node, node.with_changes(names=names))
+
+    def _alias(self, alias: cst.ImportAlias, node: cst.Import, found: Found) -> cst.ImportAlias:
+        if full_name(alias.name) != LEGACY_MODULE:  # another module, or a submodule (reported)
+            return alias
+        if alias.asname is not None:
+            return alias.with_changes(name=cst.Name(COMPAT_MODULE))
+        uses = self._renamable_uses(node, found)
+        if uses is None:
+            return alias.with_changes(name=cst.Name(COMPAT_MODULE), asname=cst.AsName(cst.Name(LEGACY_MODULE)))
+        for use in uses:
+            self.replace_node(use, cst.Name(COMPAT_MODULE))
+        return alias.with_changes(name=cst.Name(COMPAT_MODULE))
+
+    def _renamable_uses(self, node: cst.Import, found: Found) -> list[cst.Name] | None:
+        """The uses of bare ``import polyaxon_helper`` if they can all be renamed, else ``None``.
+
+        Renaming is safe when every binding of the name in that scope is such an import, every use is a plain
+        name seeing only those imports, and ``polyaxon_helper_compat`` means nothing else in the module.
+        """
+        bindings = self.scope_of(node).assignments[LEGACY_MODULE]
+        if LEGACY_MODULE in found.global_names | found.exported:  # the name itself must stay bound
+            return None
+        if not all(_imports_module(b, LEGACY_MODULE) for b in bindings):
+            return None
+        uses = [access for binding in bindings for access in binding.references]
+        if not all(isinstance(u.node, cst.Name) and set(u.referents) <= set(bindings) for u in uses):
+            return None
+        if not self.is_free(COMPAT_MODULE, lambda a: _imports_module(a, COMPAT_MODULE)):
+            return None
+        return [u.node for u in uses if isinstance(u.node, cst.Name)]
