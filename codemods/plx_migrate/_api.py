@@ -173,7 +173,7 @@ def _run_codemods(code: str, codemods: list[Any], path: str, prefilter: bool, ex
     """
     import libcst as cst  # imported lazily: importing the contract stays cheap
 
-    from plx_migrate._helpers import LegacyImportCommand, back, line_map
+    from plx_migrate._command import LegacyImportCommand, back, line_map
 
     result = StageResult(code=code)
     maps: list[Callable[[int], int]] = []  # output line -> input line, for each codemod that changed the code
