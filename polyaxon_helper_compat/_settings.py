@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-__all__ = ["Context", "get_bool", "get_context", "in_cluster", "read_json_env", "reset_context"]
+__all__ = ["Context", "get_bool", "get_context", "in_cluster", "polyaxon_version", "read_json_env", "reset_context"]
 
 _TRUE = {"y", "yes", "t", "true", "on", "1"}
 _FALSE = {"n", "no", "f", "false", "off", "0"}
@@ -119,13 +119,30 @@ def _detect() -> Context:
 
 def _v2_backend_name() -> str:
     """``"polyaxon-v2"`` when polyaxon >= 1.0 is installed (checked without importing it), else ``"local"``."""
-    from polyaxon_helper_compat.backends.polyaxon_v2 import polyaxon_version
-
     if polyaxon_version() is not None:
         return POLYAXON_V2
     print("polyaxon-helper-compat: this is a Polyaxon v2 run, but polyaxon >= 1.0 is not installed "
           "(pip install 'polyaxon-helper-compat[v2]'); recording locally", file=sys.stderr)
     return "local"
+
+
+#: The oldest polyaxon the polyaxon-v2 backend works with.
+POLYAXON_MIN_VERSION = "1.0"
+
+
+def polyaxon_version() -> str | None:
+    """Return the installed ``polyaxon`` version if it is >= :data:`POLYAXON_MIN_VERSION`, else ``None`` (no import)."""
+    try:
+        from importlib.metadata import PackageNotFoundError, version
+
+        from packaging.version import InvalidVersion, Version
+    except ImportError:  # pragma: no cover - packaging is a dependency
+        return None
+    try:
+        found = version("polyaxon")
+        return found if Version(found) >= Version(POLYAXON_MIN_VERSION) else None
+    except (PackageNotFoundError, InvalidVersion):
+        return None
 
 
 def in_cluster() -> bool:

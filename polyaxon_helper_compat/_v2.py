@@ -19,7 +19,6 @@ cheap (tested without polyaxon installed); what needs the run (inputs, outputs p
 from __future__ import annotations
 
 import json
-import math
 import os
 from typing import Any, Mapping
 
@@ -33,10 +32,8 @@ __all__ = [
     "get_params",
     "get_tf_config",
     "job_info",
-    "metric_step",
     "polyaxon_ready",
     "run_instance",
-    "split_reserved",
     "task_info",
     "tf_config",
 ]
@@ -189,42 +186,6 @@ def data_paths(environ: Mapping[str, str] | None = None) -> dict[str, str] | Non
         if path:
             paths[connection["name"]] = path
     return paths
-
-
-def metric_step(value: Any) -> int | None:
-    """Return ``value`` as a v2 step (an int), or ``None`` when v2 would refuse it (``10.5``, NaN, None).
-
-    v2 validates the step with pydantic as an int: ints, bools and integral floats pass (``5.0`` -> 5).
-    """
-    if isinstance(value, bool) or isinstance(value, int):
-        return int(value)
-    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-        return int(value)
-    return None
-
-
-def split_reserved(values: Mapping[str, Any]) -> tuple[int | None, dict[str, Any], dict[str, Any]]:
-    """Split one v0 metric row into ``(step, metrics, reserved)`` for v2 ``log_metrics(step=, **metrics)``.
-
-    v0 stored ``step`` and ``timestamp`` as ordinary metrics; v2 reserves both keywords (``step`` is the
-    x-axis, ``timestamp`` the event time). A ``step`` usable as a v2 step becomes ``step`` (not stored as a
-    metric, the v2 meaning); anything else under those two names is returned in ``reserved`` to be logged
-    one by one as a metric of that name. ``None`` values (v0 accepted them, v2 raises) are dropped into
-    ``reserved`` too with the value ``None``, so the caller can report them.
-    """
-    metrics = dict(values)
-    reserved: dict[str, Any] = {}
-    step = None
-    if "step" in metrics:
-        step = metric_step(metrics["step"])
-        raw = metrics.pop("step")
-        if step is None:
-            reserved["step"] = raw
-    if "timestamp" in metrics:
-        reserved["timestamp"] = metrics.pop("timestamp")
-    for name in [n for n, v in metrics.items() if v is None]:
-        reserved[name] = metrics.pop(name)
-    return step, metrics, reserved
 
 
 # -- the legacy getters in a v2 run (``_getters`` delegates here; see the README compatibility table) ----------

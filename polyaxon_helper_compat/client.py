@@ -42,6 +42,7 @@ import sys
 from typing import Any, Callable, Mapping
 
 from polyaxon_helper_compat import _settings
+from polyaxon_helper_compat._metrics import validate_metrics
 from polyaxon_helper_compat.exceptions import AuthenticationError, PolyaxonClientException, PolyaxonHTTPError
 
 __all__ = ["ApiConfig", "AuthenticationError", "PolyaxonClient", "PolyaxonHTTPError", "api_configured",
@@ -412,8 +413,6 @@ class ExperimentApi(_RunApi):
                       periodic: bool = False) -> Any:
         """``POST .../metrics/`` with ``{"values": {...}, "created_at"?: "... +00:00"}`` (a naive
         ``created_at`` is taken as UTC, as the original). Raises ``TypeError`` for a value that is not a number."""
-        from polyaxon_helper_compat.tracking import validate_metrics
-
         body: dict[str, Any] = {"values": validate_metrics(dict(values))}
         if created_at is not None:
             if created_at.tzinfo is None:

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from plx_migrate._records import Change, ManualSite
+
 __all__ = ["STAGES", "Change", "ManualSite", "StageResult", "run_stage"]
 
 #: Stage name (``plx-migrate --to``) -> codemod ids applied in order (``helper-to-experiment`` runs its prelude,
@@ -20,27 +22,6 @@ STAGES: dict[str, tuple[str, ...]] = {
     "experiment": ("helper-to-experiment",),
     "polyaxon-v2": ("to-polyaxon-v2",),
 }
-
-
-@dataclass(frozen=True)
-class Change:
-    """One rewritten statement: 1-based ``line`` in the *original* source, old and new text, codemod id."""
-
-    line: int
-    old: str
-    new: str
-    codemod: str
-
-
-@dataclass(frozen=True)
-class ManualSite:
-    """A site left as it was because it cannot be converted safely (1-based line, 0-based column)."""
-
-    line: int
-    column: int
-    code: str
-    reason: str
-    codemod: str
 
 
 @dataclass

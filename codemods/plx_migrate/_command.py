@@ -6,7 +6,7 @@ module is returned as it is, without computing any metadata. Otherwise :meth:`Le
 with libcst scope metadata (:class:`~plx_migrate._resolve.NameResolver`) and registers replacements
 (:meth:`~LegacyImportCommand.replace_node`, :meth:`~LegacyImportCommand.replace_statement`) and sites that need a human
 (:meth:`~LegacyImportCommand.report_manual`). One transform pass then applies the plan and records every real edit as
-a :class:`~plx_migrate._api.Change`, so ``changed`` never depends on comparing texts. A codemod may name a
+a :class:`~plx_migrate._records.Change`, so ``changed`` never depends on comparing texts. A codemod may name a
 ``PRELUDE`` of codemods run first on the same module (helper-to-experiment runs v0-environment and client-to-compat).
 The layout of rewritten import lists is in :mod:`plx_migrate._layout`.
 """
@@ -22,12 +22,12 @@ from libcst import CSTNodeT
 from libcst.codemod import CodemodContext
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from plx_migrate._api import Change, ManualSite
 from plx_migrate._find_imports import Found, collect
 from plx_migrate._layout import realign, relayout
 from plx_migrate._legacy_api import LEGACY_MODULE
 from plx_migrate._libcst_patch import cache_visitor_methods
 from plx_migrate._nodes import ImportNode, alias, assign_line, bound_name, dotted, full_name, import_from_line
+from plx_migrate._records import Change, ManualSite
 from plx_migrate._resolve import NameResolver
 
 __all__ = ["SUITE", "Kept", "LegacyImportCommand", "Needs", "back", "line_map"]

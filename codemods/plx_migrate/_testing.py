@@ -18,6 +18,7 @@ import difflib
 import textwrap
 
 from plx_migrate._api import StageResult, run_stage
+from plx_migrate._outcome import stray_line
 from plx_migrate._slice import groups_of
 
 __all__ = ["check_noop", "check_same_sliced", "check_transformed", "padded"]
@@ -64,8 +65,6 @@ def check_same_sliced(source: str, *, stage: str, path: str = "example.py") -> N
     rewrote (``plx-migrate`` refuses to write it), while the slice, whose left-out code libcst never prints,
     keeps them. Then the edits and reports must still be the same, and the sliced text must alter nothing else.
     """
-    from plx_migrate.cli import stray_line
-
     sliced = run_stage(source, stage, path=path)
     whole = run_stage(source, stage, path=path, _slice=False)
     if (sliced != whole and (sliced.changes, sliced.manual, sliced.error) == (whole.changes, whole.manual, whole.error)

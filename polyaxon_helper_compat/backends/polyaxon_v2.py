@@ -27,16 +27,16 @@ missing exit handler.
 """
 from __future__ import annotations
 
+import math
 import os
 import sys
-from typing import Any
+from typing import Any, Mapping
 
-from polyaxon_helper_compat import _v2
+from polyaxon_helper_compat import _settings
 from polyaxon_helper_compat.backends.base import Backend
 
-__all__ = ["MIN_VERSION", "PolyaxonV2Backend", "V2Unavailable", "bad_booleans", "polyaxon_version"]
+__all__ = ["PolyaxonV2Backend", "V2Unavailable", "bad_booleans", "metric_step", "split_reserved"]
 
-MIN_VERSION = "1.0"
 #: polyaxon's ClientConfig booleans: an empty or unknown value makes ``import polyaxon.tracking`` raise a
 #: pydantic ValidationError, after purging the user's client config file (research headline 7).
 BOOLEANS = ("POLYAXON_NO_OP", "POLYAXON_IS_MANAGED", "POLYAXON_IS_OFFLINE", "POLYAXON_K8S_IN_CLUSTER",
@@ -50,21 +50,6 @@ class V2Unavailable(RuntimeError):
     """The v2 backend cannot be used here (polyaxon missing or too old, bad configuration, init failed)."""
 
 
-def polyaxon_version() -> str | None:
-    """Return the installed ``polyaxon`` version if it is >= :data:`MIN_VERSION`, else ``None`` (no import)."""
-    try:
-        from importlib.metadata import PackageNotFoundError, version
-
-        from packaging.version import InvalidVersion, Version
-    except ImportError:  # pragma: no cover - packaging is a dependency
-        return None
-    try:
-        found = version("polyaxon")
-        return found if Version(found) >= Version(MIN_VERSION) else None
-    except (PackageNotFoundError, InvalidVersion):
-        return None
-
-
 def bad_booleans(environ: dict[str, str] | os._Environ[str] | None = None) -> list[str]:
     """Return ``NAME=value`` for each polyaxon boolean variable set to a value polyaxon's import refuses."""
     env = os.environ if environ is None else environ
@@ -73,6 +58,42 @@ def bad_booleans(environ: dict[str, str] | os._Environ[str] | None = None) -> li
 
 def _say(message: str) -> None:
     print("polyaxon-helper-compat: %s" % message, file=sys.stderr)
+
+
+def metric_step(value: Any) -> int | None:
+    """Return ``value`` as a v2 step (an int), or ``None`` when v2 would refuse it (``10.5``, NaN, None).
+
+    v2 validates the step with pydantic as an int: ints, bools and integral floats pass (``5.0`` -> 5).
+    """
+    if isinstance(value, bool) or isinstance(value, int):
+        return int(value)
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    return None
+
+
+def split_reserved(values: Mapping[str, Any]) -> tuple[int | None, dict[str, Any], dict[str, Any]]:
+    """Split one v0 metric row into ``(step, metrics, reserved)`` for v2 ``log_metrics(step=, **metrics)``.
+
+    v0 stored ``step`` and ``timestamp`` as ordinary metrics; v2 reserves both keywords (``step`` is the
+    x-axis, ``timestamp`` the event time). A ``step`` usable as a v2 step becomes ``step`` (not stored as a
+    metric, the v2 meaning); anything else under those two names is returned in ``reserved`` to be logged
+    one by one as a metric of that name. ``None`` values (v0 accepted them, v2 raises) are dropped into
+    ``reserved`` too with the value ``None``, so the caller can report them.
+    """
+    metrics = dict(values)
+    reserved: dict[str, Any] = {}
+    step = None
+    if "step" in metrics:
+        step = metric_step(metrics["step"])
+        raw = metrics.pop("step")
+        if step is None:
+            reserved["step"] = raw
+    if "timestamp" in metrics:
+        reserved["timestamp"] = metrics.pop("timestamp")
+    for name in [n for n, v in metrics.items() if v is None]:
+        reserved[name] = metrics.pop(name)
+    return step, metrics, reserved
 
 
 class PolyaxonV2Backend(Backend):
@@ -91,8 +112,8 @@ class PolyaxonV2Backend(Backend):
 
     def __init__(self, owner: str | None = None, project: str | None = None, track_code: bool = True,
                  track_env: bool = True) -> None:
-        if polyaxon_version() is None:
-            raise V2Unavailable("polyaxon >= %s is not installed" % MIN_VERSION)
+        if _settings.polyaxon_version() is None:
+            raise V2Unavailable("polyaxon >= %s is not installed" % _settings.POLYAXON_MIN_VERSION)
         bad = bad_booleans()
         if bad:  # importing polyaxon would purge the client config and raise
             raise V2Unavailable("%s is not a boolean polyaxon accepts (use true or false)" % ", ".join(bad))
@@ -150,7 +171,7 @@ class PolyaxonV2Backend(Backend):
 
     # -- Backend ------------------------------------------------------------------------------------
     def log_metrics(self, values: dict[str, Any], created_at: float) -> None:
-        step, metrics, reserved = _v2.split_reserved(values)
+        step, metrics, reserved = split_reserved(values)
         for name, value in reserved.items():
             if value is None:
                 self._once("none:" + name, "metric %r is None, which Polyaxon v2 refuses; skipped" % name)

@@ -11,7 +11,7 @@ from click.testing import Result
 
 from plx_migrate import get_registry
 from plx_migrate._api import Change, StageResult
-from plx_migrate import _files, cli
+from plx_migrate import _files, _outcome, cli
 
 Run = Callable[..., Result]
 
@@ -209,7 +209,7 @@ def test_write_errors_other_than_read_only(
     def full(path: str, data: bytes, *, expected: object = None) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(cli, "write_atomic", full)
+    monkeypatch.setattr(_outcome, "write_atomic", full)
     (project / "a.py").write_bytes(b"old_api()\n")
     assert run("a.py").stderr.splitlines()[0] == "a.py: cannot write: No space left on device"
     assert _files.read_source(project / "a.py").text == "old_api()\n"

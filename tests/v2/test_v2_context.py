@@ -7,6 +7,7 @@ import math
 import pytest
 
 from polyaxon_helper_compat import _v2
+from polyaxon_helper_compat.backends import polyaxon_v2
 from tests.v2.conftest import CATALOG, TF_CONFIG, UUID
 
 INSTANCE = {"POLYAXON_RUN_INSTANCE": "alice.mnist.runs.%s" % UUID}
@@ -114,19 +115,19 @@ def test_data_paths_none(value):
 @pytest.mark.parametrize(("value", "step"), [(5, 5), (True, 1), (5.0, 5), (-1, -1), (10.5, None), (math.nan, None),
                                              (math.inf, None), (None, None), ("7", None)])
 def test_metric_step(value, step):
-    assert _v2.metric_step(value) == step
+    assert polyaxon_v2.metric_step(value) == step
 
 
 def test_split_reserved_step_becomes_the_x_axis():
-    assert _v2.split_reserved({"step": 9, "acc": 0.9}) == (9, {"acc": 0.9}, {})
+    assert polyaxon_v2.split_reserved({"step": 9, "acc": 0.9}) == (9, {"acc": 0.9}, {})
 
 
 def test_split_reserved_keeps_what_v2_refuses_aside():
-    step, metrics, reserved = _v2.split_reserved({"step": 10.5, "timestamp": 1.5, "loss": None, "acc": 0.9})
+    step, metrics, reserved = polyaxon_v2.split_reserved({"step": 10.5, "timestamp": 1.5, "loss": None, "acc": 0.9})
     assert (step, metrics, reserved) == (None, {"acc": 0.9}, {"step": 10.5, "timestamp": 1.5, "loss": None})
 
 
 def test_split_reserved_leaves_the_input_alone():
     values = {"step": 1, "acc": 0.5}
-    _v2.split_reserved(values)
+    polyaxon_v2.split_reserved(values)
     assert values == {"step": 1, "acc": 0.5}

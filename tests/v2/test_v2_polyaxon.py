@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from polyaxon_helper_compat.backends.polyaxon_v2 import polyaxon_version
+from polyaxon_helper_compat._settings import polyaxon_version
 from tests.v2.conftest import CATALOG, TF_CONFIG, UUID, V2_ENV
 
 pytestmark = pytest.mark.skipif(polyaxon_version() is None, reason="polyaxon >= 1.0 is not installed")

@@ -16,12 +16,12 @@ from tests.v2.conftest import CATALOG, TF_CONFIG, UUID
 
 @pytest.fixture
 def no_polyaxon(monkeypatch):
-    monkeypatch.setattr(polyaxon_v2, "polyaxon_version", lambda: None)
+    monkeypatch.setattr(_settings, "polyaxon_version", lambda: None)
 
 
 @pytest.fixture
 def with_polyaxon(monkeypatch):
-    monkeypatch.setattr(polyaxon_v2, "polyaxon_version", lambda: "2.18.0")
+    monkeypatch.setattr(_settings, "polyaxon_version", lambda: "2.18.0")
 
 
 def test_v2_context_detected(v2_env, with_polyaxon):
@@ -102,9 +102,9 @@ def test_polyaxon_version_needs_1_0(monkeypatch):
     import importlib.metadata
 
     monkeypatch.setattr(importlib.metadata, "version", lambda name: "0.6.1")
-    assert polyaxon_v2.polyaxon_version() is None
+    assert _settings.polyaxon_version() is None
     monkeypatch.setattr(importlib.metadata, "version", lambda name: "2.18.0")
-    assert polyaxon_v2.polyaxon_version() == "2.18.0"
+    assert _settings.polyaxon_version() == "2.18.0"
 
 
 # -- the backend's mapping, against a fake polyaxon.tracking ---------------------------------------------

@@ -3,29 +3,24 @@
 :func:`migrate_path` reads and decodes the file as the CLI reads a Python file (encoding, BOM and newlines
 kept), runs the kind's pure ``migrate``, and writes the new text atomically, only in ``write`` mode and only
 when the kind recorded an edit. A notebook's ``--diff`` is shown per changed cell (``--- a/nb.ipynb [cell 3]``),
-not on its JSON. The CLI module is imported when a file is migrated, never at import (it imports this package).
+not on its JSON.
 """
 from __future__ import annotations
 
 import difflib
 import functools
 from pathlib import PurePath
-from typing import TYPE_CHECKING
 
+from plx_migrate._outcome import FileOutcome, Handler, Mode, printable, read_or_fail, unified_diff, write_or_fail
 from plx_migrate.filekinds._registry import get_kinds, patterns
 from plx_migrate.filekinds._result import CellDiff
 from plx_migrate.filekinds._text import split_lines
-
-if TYPE_CHECKING:
-    from plx_migrate.cli import FileOutcome, Handler, Mode
 
 __all__ = ["cell_diff", "handlers", "migrate_path"]
 
 
 def cell_diff(cells: list[CellDiff], path: str) -> str:
     """A unified diff per changed notebook cell, headed ``--- a/<path> [cell N]`` / ``+++ b/<path> [cell N]``."""
-    from plx_migrate.cli import printable
-
     name = printable(PurePath(path).as_posix().lstrip("/"))
     out: list[str] = []
     for cell in cells:
@@ -37,8 +32,6 @@ def cell_diff(cells: list[CellDiff], path: str) -> str:
 
 def migrate_path(kind: str, path: str, stage: str, mode: Mode) -> FileOutcome:
     """Migrate the file at ``path`` as file kind ``kind`` (see the module docstring); never raises for bad input."""
-    from plx_migrate.cli import FileOutcome, read_or_fail, unified_diff, write_or_fail
-
     source = read_or_fail(path)
     if isinstance(source, FileOutcome):
         return source

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from plx_migrate._api import STAGES, Change, ManualSite, run_stage
+from plx_migrate._outcome import stray_line
 from plx_migrate.filekinds._deps import lists_helper, mentions_polyaxon, target
 from plx_migrate.filekinds._ipynb_json import Source, escapes_unicode, render_source, source_spans
 from plx_migrate.filekinds._ipython import TOKEN_LINE, Masked, compiles, mask
@@ -177,9 +178,7 @@ def _run_codemods(cells: list[_Cell], stage: str, path: str) -> tuple[dict[int, 
         python = [cell for cell in python if cell.python]
     if not result.changed:
         return {}, [], list(result.manual), starts
-    from plx_migrate.cli import stray_line  # the CLI's guard for Python files, applied to the cells
-
-    stray = stray_line(module, result.code, result.changes)
+    stray = stray_line(module, result.code, result.changes)  # the guard for Python files, applied to the cells
     if stray is not None:
         owner = max((c for c in python if starts[c.index] <= stray), key=lambda c: c.index)
         return (f"libcst would also change line {stray - starts[owner.index] + 1} of cell {owner.index + 1}, which no"

@@ -18,6 +18,7 @@ import re
 import warnings
 
 from plx_migrate._api import STAGES, run_stage
+from plx_migrate._outcome import stray_line
 from plx_migrate.filekinds._deps import Item, lists_helper, mentions_polyaxon, plan, target
 from plx_migrate.filekinds._result import FileError, FileResult, Recorder
 from plx_migrate.filekinds._text import LineIndex
@@ -132,9 +133,7 @@ def migrate(text: str, stage: str, *, path: str = "setup.py") -> FileResult:
             return FileResult(text=text, error=FileError(f"cannot parse: {staged.error}"))
         result = FileResult(staged.code, staged.changed, list(staged.changes), list(staged.manual))
         if staged.changed:
-            from plx_migrate.cli import stray_line  # the CLI's guard for Python files
-
-            stray = stray_line(text, staged.code, staged.changes)
+            stray = stray_line(text, staged.code, staged.changes)  # the guard for Python files
             if stray is not None:
                 return FileResult(text=text, manual=list(staged.manual), error=FileError(
                     "not rewritten, libcst would also change this line, which no codemod rewrote (it cannot reproduce"
