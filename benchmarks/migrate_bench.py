@@ -141,12 +141,11 @@ def breakdown_script(tree: str, limit: int) -> dict[str, Any]:
     ``ScopeVisitor``, ``ExpressionContextVisitor``, ``_BatchedCSTVisitor``, ``QualifiedNameVisitor``: metadata;
     a codemod class: the transform); ``codegen`` is ``Module.code`` (also what ``PositionProvider`` runs).
     """
-    sys.path.insert(0, str(REPO))
+    sys.path.insert(0, str(REPO / "codemods"))
     import libcst
     import libcst._batched_visitor as batched
 
-    from plx_migrate import _api
-    from plx_migrate import cli
+    from plx_migrate import _api, _migrate
 
     seconds: dict[str, float] = {}
     calls: dict[str, int] = {}
@@ -179,8 +178,8 @@ def breakdown_script(tree: str, limit: int) -> dict[str, Any]:
 
     wrap(_slice, "plan_slice", "slice planning (ast.parse, bindings)")
     wrap(_slice.Slice, "restore", "slice restoring")
-    wrap(cli, "stray_line", "stray_line")
-    wrap(cli, "_compile_error", "compile check")
+    wrap(_migrate, "stray_line", "stray_line")
+    wrap(_migrate, "_compile_error", "compile check")
     wrap(_api, "_keep_untouched", "keep untouched lines")
     paths: list[str] = []
     for directory, dirs, names in os.walk(tree):
@@ -190,13 +189,13 @@ def breakdown_script(tree: str, limit: int) -> dict[str, Any]:
             if name.endswith(".py") and any(m in open(path, "rb").read() for m in (*MARKERS, b"POLYAXON_")):
                 paths.append(path)
     paths = paths[:limit]
-    cli.migrate_python_file(paths[0], "experiment", "check")  # warm: the codemod registry, commands' set-up
+    _migrate.migrate_python_file(paths[0], "experiment", "check")  # warm: the codemod registry, commands' set-up
     seconds.clear()
     calls.clear()
     start = time.perf_counter()
     statuses: dict[str, int] = {}
     for path in paths:
-        status = cli.migrate_python_file(path, "experiment", "check").status
+        status = _migrate.migrate_python_file(path, "experiment", "check").status
         statuses[status] = statuses.get(status, 0) + 1
     total = time.perf_counter() - start
     seconds["other (reading, decoding, planning, ...)"] = total - sum(seconds.values())

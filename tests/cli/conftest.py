@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from plx_migrate._api import Change, ManualSite, StageResult
-from plx_migrate import cli
+from plx_migrate import _migrate, cli
 
 
 @dataclass
@@ -78,7 +78,7 @@ def fake(monkeypatch: pytest.MonkeyPatch, inline: None) -> FakeStage:
     Files are migrated in the test process (worker processes would not see the fake).
     """
     stage = FakeStage()
-    monkeypatch.setattr(cli, "run_stage", stage)
+    monkeypatch.setattr(_migrate, "run_stage", stage)
     return stage
 
 

@@ -13,7 +13,7 @@ import pytest
 from click.testing import Result
 
 from plx_migrate._api import STAGES, StageResult
-from plx_migrate import cli
+from plx_migrate import _migrate, cli
 
 Run = Callable[..., Result]
 
@@ -191,7 +191,7 @@ def test_an_exception_in_the_codemods_fails_only_that_file(project: Path, fake: 
 def test_parse_error_position_forms(
     project: Path, run: Run, monkeypatch: pytest.MonkeyPatch, inline: None, error: str, expected: str
 ) -> None:
-    monkeypatch.setattr(cli, "run_stage", lambda source, stage, *, path: StageResult(code=source, error=error))
+    monkeypatch.setattr(_migrate, "run_stage", lambda source, stage, *, path: StageResult(code=source, error=error))
     write(project / "p.py", b"x = 1\n")
     result = run("p.py")
     assert result.exit_code == 2

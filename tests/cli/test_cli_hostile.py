@@ -12,7 +12,7 @@ from typing import Any, Callable
 import pytest
 from click.testing import Result
 
-from plx_migrate.cli import CRASH_REASON
+from plx_migrate._migrate import CRASH_REASON
 
 Run = Callable[..., Result]
 

@@ -11,7 +11,7 @@ from click.testing import Result
 
 from plx_migrate import get_registry
 from plx_migrate._api import Change, StageResult
-from plx_migrate import _files, _outcome, cli
+from plx_migrate import _files, _migrate, _outcome, cli
 
 Run = Callable[..., Result]
 
@@ -139,14 +139,14 @@ def test_file_changed_while_being_migrated_is_not_overwritten(
 ) -> None:
     path = project / "a.py"
     path.write_bytes(b"old_api()\n")
-    real = getattr(cli, "run_stage")  # the fake
+    real = getattr(_migrate, "run_stage")  # the fake
 
     def edit_meanwhile(source: str, stage: str, *, path: str) -> StageResult:
         Path(path).write_bytes(b"old_api()  # edited by someone else\n")
         result: StageResult = real(source, stage, path=path)
         return result
 
-    monkeypatch.setattr(cli, "run_stage", edit_meanwhile)
+    monkeypatch.setattr(_migrate, "run_stage", edit_meanwhile)
     result = run("a.py")
     assert result.exit_code == 2
     assert result.stderr.splitlines()[0] == "a.py: not rewritten, the file changed on disk while being migrated"
@@ -161,7 +161,7 @@ def test_a_rewrite_that_alters_a_line_no_codemod_rewrote_is_refused(
         changes = [Change(2, "old_api()", "new_api()", "fake")]
         return StageResult(code=code, changed=True, changes=changes)
 
-    monkeypatch.setattr(cli, "run_stage", sloppy)
+    monkeypatch.setattr(_migrate, "run_stage", sloppy)
     data = b"try:\n    old_api()\nexcept X :\n    pass\n"
     (project / "a.py").write_bytes(data)
     result = run("a.py")
@@ -187,7 +187,7 @@ def test_a_rewrite_that_alters_a_line_no_codemod_rewrote_is_refused(
 )
 def test_stray_line(old: str, new: str, changes: list[tuple[int, str]], expected: int | None) -> None:
     records = [Change(line, text, "", "fake") for line, text in changes]
-    assert cli.stray_line(old, new, records) == expected
+    assert _outcome.stray_line(old, new, records) == expected
 
 
 def test_recursion_error_in_the_codemods_has_its_own_reason(
@@ -196,7 +196,7 @@ def test_recursion_error_in_the_codemods_has_its_own_reason(
     def deep(source: str, stage: str, *, path: str) -> StageResult:
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(cli, "run_stage", deep)
+    monkeypatch.setattr(_migrate, "run_stage", deep)
     (project / "a.py").write_bytes(b"x = 1\n")
     result = run("a.py")
     assert result.exit_code == 2

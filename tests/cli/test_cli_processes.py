@@ -13,7 +13,7 @@ from typing import Callable
 import pytest
 from click.testing import Result
 
-from plx_migrate.cli import CRASH_REASON
+from plx_migrate._migrate import CRASH_REASON
 
 Run = Callable[..., Result]
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "legacy_project"

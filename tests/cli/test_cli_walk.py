@@ -10,7 +10,8 @@ from click.testing import Result
 
 from plx_migrate import _walk
 from plx_migrate._walk import compile_patterns
-from plx_migrate.cli import FileOutcome, display_path, iter_files
+from plx_migrate._migrate import display_path, iter_files
+from plx_migrate._outcome import FileOutcome
 
 Run = Callable[..., Result]
 
