@@ -27,7 +27,7 @@ from plx_migrate._api import STAGES
 from plx_migrate._cli_pool import map_in_order, process_executor, stop_fork_server
 from plx_migrate._migrate import crashed, internal_error, iter_files, migrate_file
 from plx_migrate._outcome import FileOutcome, Mode, printable
-from plx_migrate._registry import codemod_modules
+from plx_migrate._registry import codemod_modules, get_registry
 from plx_migrate._report import DISTRIBUTION, build_report, exit_code, outcome_messages, summary_line, write_report
 from plx_migrate._walk import compile_patterns
 
@@ -67,8 +67,6 @@ def _list_codemods(ctx: click.Context, param: click.Parameter, value: bool) -> N
     """``--list-codemods``: print ``<id>  <DESCRIPTION>`` for each registered codemod, sorted, and exit 0."""
     if not value or ctx.resilient_parsing:
         return
-    from plx_migrate import get_registry
-
     registry = get_registry()
     width = max((len(codemod_id) for codemod_id in registry), default=0)
     for codemod_id, command in sorted(registry.items()):
