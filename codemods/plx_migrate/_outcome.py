@@ -1,7 +1,7 @@
 """What migrating one file gives (:class:`FileOutcome`), and the steps every kind of file shares.
 
 A handler migrates one file: ``(path, stage, mode) -> FileOutcome`` (:data:`Handler`). Python files
-(:func:`plx_migrate.cli.migrate_python_file`) and the other kinds (:mod:`plx_migrate.filekinds`) read the file with
+(:func:`plx_migrate._migrate.migrate_python_file`) and the other kinds (:mod:`plx_migrate.filekinds`) read the file with
 :func:`read_or_fail`, check a Python rewrite with :func:`stray_line`, write with :func:`write_or_fail` and show a
 :func:`unified_diff`; every expected problem becomes a ``failed`` outcome naming it, never an exception. Paths are
 shown through :func:`printable`.
