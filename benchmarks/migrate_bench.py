@@ -25,10 +25,10 @@ RSS is the largest process of its tree, from ``os.wait4``):
 - ``libcst.parse_module`` on every ``.py`` file (naive), on a 10% sample (every 10th file) scaled by 10 unless
   ``--parse-full``;
 - the standard runner ``python -m libcst.tool codemod helper_to_experiment.HelperToExperimentCommand -j 2 --no-format``
-  (the same stage-2 codemod, found through a ``.libcst.codemod.yaml`` naming the ``plx_migrate.commands`` package; its options
-  must follow the command name; it rewrites in place, so it runs on a copy): on the full sparse tree this takes
-  10+ minutes on 2 cores, so by default it runs on a 10% sample of the sparse tree (every 10th ``.py`` file), next to
-  ``plx-migrate -j 2`` on that same sample (the ratio needs no scaling), and the full-tree figure is that run
+  (the same stage-2 codemod, found through a ``.libcst.codemod.yaml`` naming the ``plx_migrate.commands`` package;
+  its options must follow the command name; it rewrites in place, so it runs on a copy): on the full sparse tree this
+  takes 10+ minutes on 2 cores, so by default it runs on a 10% sample of the sparse tree (every 10th ``.py`` file),
+  next to ``plx-migrate -j 2`` on that same sample (the ratio needs no scaling), and the full-tree figure is that run
   scaled by 10; ``--standard-runner-full`` runs it on a copy of the whole tree, ``--skip-standard-runner`` not at all;
 - ``plx-migrate --to experiment --check -j 1`` and ``-j 2`` on each tree (only ``-j 2`` on clean);
 - where the time goes: ``migrate_python_file`` on ``--breakdown-files`` files of dense that pass the pre-filter, in
