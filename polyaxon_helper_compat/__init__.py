@@ -5,12 +5,17 @@ send_metrics``) works on Python 3.9-3.13 in every context:
 
 - in a Polyaxon v0 cluster (``POLYAXON_IS_MANAGED``/``POLYAXON_IN_CLUSTER``) getters return exactly what
   polyaxon-helper 0.5.0 returns and metrics are sent to the v0 API as it sent them;
+- in a v0.1 cluster (any variable polyaxon-helper 0.1.9 read, e.g. ``POLYAXON_API`` or ``POLYAXON_CLUSTER``)
+  getters, ``get_api`` and ``get_internal_token`` return what 0.1.9 returned, and metrics go to the v0.1 API
+  when ``POLYAXON_API``/``POLYAXON_INTERNAL_SECRET_TOKEN`` say where;
 - outside any cluster the run is recorded in a local run store (see the README), where the original raised;
 - with ``POLYAXON_NO_OP=true`` every getter returns ``None`` and nothing is sent or written.
 
 ``experiment`` is the module's default ``Experiment`` (a module attribute served by ``__getattr__``). In a
 v0 cluster it is created at import, as polyaxon-helper 0.5.0 did (which sends the run environment);
 elsewhere on first access. Unlike the original it is never ``None``: outside a cluster it records locally.
+Getters read the environment at every call; the run (where ``send_metrics`` goes) keeps the context it
+started with (see :mod:`polyaxon_helper_compat._run` for when that is).
 """
 from __future__ import annotations
 
@@ -20,9 +25,11 @@ from typing import Any
 
 from polyaxon_helper_compat import _settings
 from polyaxon_helper_compat._getters import (
+    get_api,
     get_cluster_def,
     get_data_paths,
     get_experiment_info,
+    get_internal_token,
     get_job_info,
     get_log_level,
     get_outputs_path,
@@ -34,10 +41,12 @@ from polyaxon_helper_compat._getters import (
 
 __all__ = [
     "experiment",
+    "get_api",
     "get_cluster_def",
     "get_data_paths",
     "get_declarations",
     "get_experiment_info",
+    "get_internal_token",
     "get_job_info",
     "get_log_level",
     "get_outputs_path",

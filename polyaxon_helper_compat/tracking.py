@@ -134,14 +134,14 @@ def _create_config(name: str | None, tags: str | Iterable[str] | None, backend: 
         config["description"] = description
     if build_id:
         config["build_job"] = str(build_id)
-    config["is_managed"] = _settings.get_context().is_managed
+    config["is_managed"] = _run.context().is_managed
     if content:
         config["content"] = _content(content)
     return config
 
 
 def _no_op() -> bool:
-    return _settings.get_context().kind == _settings.NO_OP
+    return _run.context().kind == _settings.NO_OP
 
 
 def _project_info(current_user: str | None, project: str) -> tuple[str | None, str]:
@@ -221,7 +221,7 @@ class _Tracker:
         given, else one built from the environment (in a v0 cluster, or with ``POLYAXON_API_HOST``), else
         ``None`` (outside any cluster with nothing configured, and under no-op). Built on first access."""
         if self._client is None and not _no_op():
-            ctx = _settings.get_context()
+            ctx = _run.context()
             from polyaxon_helper_compat.client import PolyaxonClient, api_configured
 
             if ctx.kind == _settings.V0 or api_configured():
@@ -243,7 +243,7 @@ class _Tracker:
 
     def _server_client(self) -> PolyaxonClient | None:
         """The client to create and address runs with, or ``None`` to record in the process's run / locally."""
-        ctx = _settings.get_context()
+        ctx = _run.context()
         forced = os.environ.get("POLYAXON_COMPAT_BACKEND", "").strip().lower()
         if ctx.kind in (_settings.NO_OP, _settings.V01) or forced in ("local", "no-op"):
             return None
@@ -263,7 +263,7 @@ class _Tracker:
         not a ``PolyaxonClient``."""
         client = self._server_client()
         current_user = None
-        if _settings.get_context().is_managed:  # the running experiment's (or job's) owner
+        if _run.context().is_managed:  # the running experiment's (or job's) owner
             info = _settings.read_json_env("POLYAXON_EXPERIMENT_INFO", "experiment info") or \
                 _settings.read_json_env("POLYAXON_JOB_INFO", "experiment info")
             name = info.get("project_name") if isinstance(info, dict) else None
@@ -352,7 +352,7 @@ class _Tracker:
     def _after_create(self) -> None:
         if self.track_code:
             self.log_code_ref()
-        if _settings.get_context().is_managed:
+        if _run.context().is_managed:
             return
         if self._process_run:
             self.last_status = "running"  # the process's local run: already running and watched (_run)
@@ -598,7 +598,7 @@ class Experiment(_Tracker):
         self.experiment_id = experiment_id
         self.group_id = group_id
         self.experiment: Any = None
-        ctx = _settings.get_context()
+        ctx = _run.context()
         if ctx.kind == _settings.NO_OP:
             return
         if project is None and ctx.kind == _settings.V0:
@@ -620,7 +620,7 @@ class Experiment(_Tracker):
 
     def _is_process_experiment(self, project: str, experiment_id: int | str | None) -> bool:
         """``True`` in a v0 cluster when ``project``/``experiment_id`` name the running experiment."""
-        path = _run.experiment_path() if _settings.get_context().kind == _settings.V0 else None
+        path = _run.experiment_path() if _run.context().kind == _settings.V0 else None
         if path is None or experiment_id is None:
             return False
         return _project_info(None, project) == (path[0], path[1]) and str(experiment_id) == path[2]
@@ -707,7 +707,7 @@ class Job(_Tracker):
         self.job_id = job_id
         self.job_type: str | None = "jobs"
         self.job: Any = None
-        ctx = _settings.get_context()
+        ctx = _run.context()
         if ctx.kind == _settings.NO_OP:
             return
         if project is None and ctx.kind == _settings.V0:
@@ -786,7 +786,7 @@ class Group(_Tracker):
         self.base_outputs_path: str | None = None
         if _no_op():
             return
-        if project is None and _settings.get_context().kind == _settings.V0:
+        if project is None and _run.context().kind == _settings.V0:
             path = _run.experiment_path()
             if path is not None:
                 project = self.project = "%s.%s" % (path[0], path[1])
@@ -847,7 +847,7 @@ class Group(_Tracker):
             self._say("could not create the group on the Polyaxon API (%s)" % reason)
             return self
         self._backend = self._http_backend(self.group_id, heartbeat=False)
-        if not _settings.get_context().is_managed:
+        if not _run.context().is_managed:
             self._start()
         return self
 
