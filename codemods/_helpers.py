@@ -34,11 +34,11 @@ from codemods._api import Change, ManualSite
 from codemods._layout import realign, relayout
 
 __all__ = [
-    "CLASS_ATTRIBUTES", "CLIENT_MODULE", "CLIENT_MODULES", "COMPAT_MODULE", "COMPAT_SUBMODULES", "FALLBACK", "Found",
-    "ImportNode", "ImportSite", "Kept", "LEGACY_API", "LEGACY_MODULE", "LegacyImportCommand", "MISSING", "MODULE_VALUE",
-    "Needs", "STARS", "SUITE", "UNUSED", "V0_ENVIRONMENT", "alias", "assign_line", "back", "bound_name",
-    "client_missing", "client_target", "collect", "dominates", "dotted", "full_name", "import_from_line",
-    "imports_name", "line_map", "name_candidates",
+    "CLASS_ATTRIBUTES", "CLIENT_MODULE", "CLIENT_MODULES", "COMPAT_MODULE", "COMPAT_NAMES", "COMPAT_SUBMODULES",
+    "FALLBACK", "Found", "ImportNode", "ImportSite", "Kept", "LEGACY_API", "LEGACY_MODULE", "LegacyImportCommand",
+    "MISSING", "MODULE_VALUE", "NOT_PROVIDED", "Needs", "STARS", "SUITE", "UNUSED", "V01_API", "V0_ENVIRONMENT",
+    "alias", "assign_line", "back", "bound_name", "client_missing", "client_target", "collect", "dominates", "dotted",
+    "full_name", "import_from_line", "imports_name", "line_map", "name_candidates",
 ]
 
 #: The module of polyaxon-helper 0.5.0, and the drop-in replacement exposing the same names.
@@ -64,6 +64,19 @@ LEGACY_API: dict[str, str] = {
                      "get_declarations"), "static"),
     **dict.fromkeys(("get_outputs_path", "get_outputs_refs_paths", "get_data_paths", "get_log_level"), "function"),
 }
+#: The polyaxon-helper 0.1.x names that 0.5.0 dropped: ``polyaxon_helper_compat`` provides them (same behaviour as
+#: 0.1.9); they have no ``Experiment`` or Polyaxon v2 equivalent, so later stages keep them and say why.
+V01_API: dict[str, str] = {
+    "get_api": "'get_api' is a polyaxon-helper 0.1.x name (the v0.1 API's URL, from POLYAXON_API) with no "
+               "Experiment or Polyaxon v2 equivalent; left unchanged (polyaxon_helper_compat provides it)",
+    "get_internal_token": "'get_internal_token' is a polyaxon-helper 0.1.x name (POLYAXON_INTERNAL_SECRET_TOKEN) "
+                          "with no Experiment or Polyaxon v2 equivalent; left unchanged (polyaxon_helper_compat "
+                          "provides it)",
+}
+#: What ``import polyaxon_helper_compat`` offers in place of ``polyaxon_helper`` (0.5.0 and 0.1.x names).
+COMPAT_NAMES = frozenset(LEGACY_API) | frozenset(V01_API)
+NOT_PROVIDED = ("{!r} is neither a polyaxon-helper 0.5.0 nor a 0.1.x name: polyaxon_helper_compat does not provide "
+                "it either (it fails as it did before); the module is rewritten, this name needs a decision")
 
 #: polyaxon-client (0.5/0.6, which polyaxon-helper 0.5.0 pins) and what of it ``polyaxon_helper_compat`` provides:
 #: client module -> (compat module, the names it provides). Read from the ``__all__`` of ``polyaxon_helper_compat``'s

@@ -16,7 +16,8 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-__all__ = ["V01_MARKERS", "V01_VARIABLES", "Context", "get_bool", "get_context", "in_cluster", "read_json_env", "reset_context"]
+__all__ = ["V01_MARKERS", "V01_VARIABLES", "Context", "get_bool", "get_context", "in_cluster", "read_json_env",
+           "reset_context"]
 
 _TRUE = {"y", "yes", "t", "true", "on", "1"}
 _FALSE = {"n", "no", "f", "false", "off", "0"}
