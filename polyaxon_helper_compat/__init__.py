@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from typing import Any
 
 from polyaxon_helper_compat import _settings
@@ -94,8 +95,28 @@ def __getattr__(name: str) -> Any:
     raise AttributeError("module %r has no attribute %r" % (__name__, name))
 
 
+def _importing_a_submodule() -> bool:
+    """``True`` while this package is imported on the way to one of its submodules (``import
+    polyaxon_helper_compat.tracking``, ``from polyaxon_helper_compat.client import PolyaxonClient``): the
+    experiment polyaxon-helper 0.5.0 created at import belongs to ``import polyaxon_helper`` (and its
+    replacement ``import polyaxon_helper_compat``), not to polyaxon-client's modules, which sent nothing at
+    import. Read from the import system's frames (``_find_and_load(name)``); when they cannot be read, ``False``.
+    """
+    frame = sys._getframe(1)
+    while frame is not None:
+        code = frame.f_code
+        if code.co_name == "_find_and_load" and code.co_filename.startswith("<frozen importlib"):
+            name = frame.f_locals.get("name")
+            if isinstance(name, str) and name.startswith(__name__ + "."):
+                return True
+        frame = frame.f_back  # type: ignore[assignment]
+    return False
+
+
 # In a v0 experiment's pod, as polyaxon-helper 0.5.0 (which sends run_env at import). Not in a job's pod
-# (POLYAXON_JOB_INFO, no experiment info), where only ``tracking.Job`` applies and importing
-# ``polyaxon_helper_compat.tracking`` must not start a run of its own.
-if _settings.get_context().kind == _settings.V0 and os.environ.get("POLYAXON_EXPERIMENT_INFO"):
+# (POLYAXON_JOB_INFO, no experiment info), where only ``tracking.Job`` applies, and not when the import is for
+# ``polyaxon_helper_compat.tracking``/``.client`` (polyaxon-client 0.6.1's modules: ``Experiment(track_env=False)``
+# must send no run_env, a script that only uses ``PolyaxonClient`` nothing).
+if (_settings.get_context().kind == _settings.V0 and os.environ.get("POLYAXON_EXPERIMENT_INFO")
+        and not _importing_a_submodule()):
     _default_experiment()

@@ -46,7 +46,7 @@ from polyaxon_helper_compat._getters import (
     get_outputs_refs_paths,
 )
 from polyaxon_helper_compat.backends.base import Backend
-from polyaxon_helper_compat.exceptions import PolyaxonClientException
+from polyaxon_helper_compat.exceptions import PolyaxonClientException, describe
 
 if TYPE_CHECKING:
     from polyaxon_helper_compat.client import PolyaxonClient
@@ -273,7 +273,7 @@ class _Tracker:
                 user = client.auth.get_user()
                 current_user = user.get("username") if isinstance(user, dict) else None
             except PolyaxonClientException as exc:
-                self._say("could not authenticate with the Polyaxon API (%s)" % (exc,))
+                self._say("could not authenticate with the Polyaxon API (%s)" % describe(exc))
                 client = None
         self.username, self.project_name = _project_info(current_user, project)
         if client is not None and not self.username:
@@ -291,7 +291,7 @@ class _Tracker:
 
         assert self._api is not None and self.username and self.project_name
         config = self._api.api_config
-        return HttpV0Backend(config.http_host, self.username, self.project_name, str(run_id), config.headers(),
+        return HttpV0Backend(config.http_host or "", self.username, self.project_name, str(run_id), config.headers(),
                              entity=self._ENTITY, interval=_number("POLYAXON_INTERVAL", 1.0),
                              heartbeat_interval=_number("HEALTH_CHECK_INTERVAL", 60.0) if heartbeat else 0.0,
                              flush_timeout=_number("POLYAXON_COMPAT_FLUSH_TIMEOUT", _number("POLYAXON_TIMEOUT", 20.0)))
@@ -327,11 +327,11 @@ class _Tracker:
                 body["experiment_group"] = group
             url = self._api.project.url(self.username, self.project_name, self._ENTITY)
             try:
-                answer = self._api.transport.post(url, json_data=body)
+                answer = self._api.transport.request_json("POST", url, json_data=body)
                 run_id = answer.get("id") if isinstance(answer, dict) else None
                 reason = "POST %s answered without an id: %s" % (url, json.dumps(answer)[:200])
             except PolyaxonClientException as exc:
-                reason = str(exc)
+                reason = describe(exc)
             if run_id is None:
                 local, self._process_run = self._local_run(announce=False)
                 self._say("could not create the %s on the Polyaxon API (%s)" % (self._KIND, reason),
@@ -837,11 +837,11 @@ class Group(_Tracker):
 
         url = self._api.project.url(self.username, self.project_name, "groups")
         try:
-            answer = self._api.transport.post(url, json_data=entity_body("groups", config))
+            answer = self._api.transport.request_json("POST", url, json_data=entity_body("groups", config))
             self.group_id = answer.get("id") if isinstance(answer, dict) else None
             reason = "POST %s answered without an id: %s" % (url, json.dumps(answer)[:200])
         except PolyaxonClientException as exc:
-            answer, reason = None, str(exc)
+            answer, reason = None, describe(exc)
         self.group = answer
         if self.group_id is None:
             self._say("could not create the group on the Polyaxon API (%s)" % reason)

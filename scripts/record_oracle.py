@@ -69,6 +69,12 @@ CASES: List[Tuple[str, str, str, str, Dict[str, Any]]] = [
     ("v01_send", env, HELPER_V01, "helper019", {})
     for env in ("v01-only-experiment-info", "v01-only-api", "outside")
 ] + [
+    # polyaxon-client 0.6.1's PolyaxonClient (tests/oracle/test_client_api.py): configuration in each environment,
+    # every handler's requests and answers (the server's answers for some paths in tests/oracle/routes/).
+    ("client_config", env, CLIENT, "client061", {}) for env in ("v0-incluster", "v0-client-settings", "outside")
+] + [
+    ("client_api", "v0-server", CLIENT, "client061", {}),
+] + [
     # polyaxon-helper 0.5.0: variables changed after import, in a v0.2+ cluster and outside one.
     ("after_import_v0", env, HELPER, "helper050", {}) for env in ("v0-incluster", "outside")
 ]
