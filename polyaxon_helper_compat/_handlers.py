@@ -17,7 +17,7 @@ the client has ``reraise=True``, or the answer is a 401: then the error is raise
 see :mod:`polyaxon_helper_compat.exceptions`). The ``version`` handler and ``auth.get_user`` always raise, as the
 original. Not provided (they raise ``NotImplementedError`` naming what to use): the websocket streams
 (``resources``, ``logs(stream=True)``), file uploads and downloads (``upload_repo``, ``download_repo``,
-``download_outputs``), the ``data`` handler and the in-cluster token exchanges (``login_*_token``).
+``download_outputs``) and the in-cluster token exchanges (``login_*_token``).
 """
 from __future__ import annotations
 

@@ -256,3 +256,48 @@ def test_what_an_import_sends_in_an_experiment_pod(tmp_path, statement, patches)
             ("PATCH", ["run_env"])] * patches
     finally:
         server.close()
+
+
+def test_schema_response_answers_are_dicts(clean_env):
+    """Difference: with ``schema_response=True`` 0.6.1 answered schema objects (``ExperimentConfig``...); the
+    answers are always the decoded JSON here (the property is kept)."""
+    server = SlowServer()
+    try:
+        client = PolyaxonClient(host="127.0.0.1", port=server.port, schema_response=True)
+        assert client.api_config.schema_response is True
+        assert client.experiment.get_experiment("alice", "mnist", 1) == {}
+    finally:
+        server.close()
+
+
+def test_cli_config_files_are_not_read_and_logs_not_forwarded(tmp_path):
+    """Difference: polyaxon-client read the CLI's ``~/.polyaxon`` files (host, token) and, with ``track_logs``,
+    forwarded the script's output to ``.../logs/``; neither here: the environment and arguments configure the
+    client, and the output stays the script's."""
+    server = SlowServer()
+    try:
+        home = tmp_path / "home"
+        (home / ".polyaxon").mkdir(parents=True)
+        (home / ".polyaxon" / ".polyaxonauth").write_text(json.dumps({"token": "from-the-cli"}))
+        (home / ".polyaxon" / ".polyaxonconfig").write_text(json.dumps({"host": "127.0.0.1", "port": server.port}))
+        script = tmp_path / "logs.py"
+        script.write_text(
+            "from polyaxon_helper_compat.client import PolyaxonClient\n"
+            "from polyaxon_helper_compat.exceptions import PolyaxonClientException\n"
+            "from polyaxon_helper_compat.tracking import Experiment\n"
+            "try:\n"
+            "    PolyaxonClient()\n"
+            "except PolyaxonClientException as e:\n"
+            "    print('no host:', e)\n"
+            "client = PolyaxonClient(host='127.0.0.1', port=%d, token='t')\n"
+            "experiment = Experiment(project='alice/mnist', client=client, track_logs=True, track_code=False)\n"
+            "experiment.create(name='x')\n"
+            "print('training output')\n" % server.port)
+        proc = run_script(script, {"PYTHONPATH": str(REPO), "HOME": str(home)}, tmp_path)
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stdout == ("no host: Api config requires at least a host if not running in-cluster.\n"
+                               "training output\n")
+        assert [r["path"] for r in server.log if "/logs/" in r["path"] or r["method"] == "GET"] == [
+            "/api/v1/users/"]
+    finally:
+        server.close()

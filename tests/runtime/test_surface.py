@@ -57,3 +57,14 @@ def test_tracking_module_functions():
     for name in ("get_outputs_path", "get_data_paths", "get_log_level", "get_outputs_refs_paths"):
         assert getattr(tracking, name) is getattr(polyaxon_helper_compat, name)
     assert callable(tracking.Job.get_job_info)
+
+
+def test_experiment_outside_a_cluster_records_locally(clean_env):
+    """Difference: polyaxon-helper 0.5.0's ``experiment`` was ``None`` outside a cluster (``send_metrics`` raised
+    ``AttributeError``); ours is an ``Experiment`` of the process's local run."""
+    from polyaxon_helper_compat import _run
+
+    experiment = polyaxon_helper.experiment
+    assert isinstance(experiment, tracking.Experiment) and experiment is polyaxon_helper_compat.experiment
+    experiment.log_metrics(loss=0.5)
+    assert _run.get_backend().name == "local"
