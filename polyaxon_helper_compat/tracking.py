@@ -581,10 +581,9 @@ class Experiment(_Tracker):
     ``experiment_id``) there is no experiment on the server: calls go to the process's run.
 
     ``experiment.client`` is an authenticated :class:`polyaxon_helper_compat.client.PolyaxonClient` for the
-    v0 REST API (``None`` when no API is configured): ``client.auth.get_user()``,
-    ``client.project.get_project/create_project/update_project/create_experiment``,
-    ``client.experiment.get_experiment/update_experiment/get_statuses/create_status/get_metrics/
-    create_metric/create_code_reference``, ``client.job...``, ``client.experiment_group...`` (see that module).
+    v0 REST API (``None`` when no API is configured), polyaxon-client 0.6.1's with every handler (``auth``,
+    ``project``, ``experiment``, ``job``, ``experiment_group``, ``experiment_job``, ``build_job``, ``cluster``,
+    ``version``, ``user``, ``bookmark``; see that module).
 
     Attributes as the original's: ``username``, ``project_name``, ``experiment_id`` (a string in a cluster),
     ``group_id``, ``experiment`` (the server's answer to ``create``), ``last_status``.
