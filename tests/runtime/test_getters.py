@@ -241,6 +241,7 @@ def test_a_variable_set_after_import_is_read(clean_env, monkeypatch):
 def test_the_run_keeps_the_context_it_started_with(clean_env, monkeypatch):
     """The backend is chosen when the run starts (here the first send_metrics, outside a cluster: local) and
     kept; getters follow the environment."""
+    monkeypatch.setattr(compat, "_experiment", None)  # the module's default experiment of an earlier test
     compat.send_metrics(loss=1.0)
     backend = _run.get_backend()
     assert backend.name == "local" and _run.context().kind == "outside"

@@ -59,12 +59,14 @@ def test_tracking_module_functions():
     assert callable(tracking.Job.get_job_info)
 
 
-def test_experiment_outside_a_cluster_records_locally(clean_env):
+def test_experiment_outside_a_cluster_records_locally(clean_env, monkeypatch):
     """Difference: polyaxon-helper 0.5.0's ``experiment`` was ``None`` outside a cluster (``send_metrics`` raised
     ``AttributeError``); ours is an ``Experiment`` of the process's local run."""
     from polyaxon_helper_compat import _run
 
+    monkeypatch.setattr(polyaxon_helper_compat, "_experiment", None)  # an earlier test's default experiment
     experiment = polyaxon_helper.experiment
     assert isinstance(experiment, tracking.Experiment) and experiment is polyaxon_helper_compat.experiment
     experiment.log_metrics(loss=0.5)
-    assert _run.get_backend().name == "local"
+    backend = _run.get_backend()
+    assert backend.name == "local" and experiment._be() is backend
