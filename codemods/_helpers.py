@@ -90,8 +90,12 @@ CLIENT_MODULES: dict[str, tuple[str, frozenset[str]]] = {
     **{f"polyaxon_client.tracking.{name.lower()}": ("polyaxon_helper_compat.tracking", frozenset((name,)))
        for name in ("Experiment", "Group", "Job")},
     "polyaxon_client.exceptions": ("polyaxon_helper_compat.exceptions", frozenset((
-        "AuthenticationError", "PolyaxonClientException", "PolyaxonHTTPError"))),
+        "ERRORS_MAPPING", "AuthenticationError", "AuthorizationError", "BadGatewayError", "BadRequestError",
+        "GatewayTimeoutError", "NotFoundError", "OverLimitError", "PolyaxonClientException", "PolyaxonHTTPError",
+        "PolyaxonShouldExitError", "SSLHandshakeError", "ServerError", "ServiceUnavailableError"))),
+    "polyaxon_client": ("polyaxon_helper_compat.client", frozenset(("PolyaxonClient",))),
     "polyaxon_client.client": ("polyaxon_helper_compat.client", frozenset(("PolyaxonClient",))),
+    "polyaxon_client.api_config": ("polyaxon_helper_compat.client", frozenset(("ApiConfig",))),
 }
 COMPAT_SUBMODULES = frozenset(target for target, _ in CLIENT_MODULES.values())
 _TRACKER = frozenset((

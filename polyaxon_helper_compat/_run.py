@@ -9,8 +9,9 @@ time the process needs its run, and the run keeps that context until the process
 ``import polyaxon_helper`` in a v0.2+ experiment's pod (``POLYAXON_IS_MANAGED``/``POLYAXON_IN_CLUSTER`` with
 ``POLYAXON_EXPERIMENT_INFO``, as polyaxon-helper 0.5.0 created its ``experiment`` at import); elsewhere at
 the first ``send_metrics``, the first use of the module attribute ``experiment``, the first
-``Experiment()``/``Job()``/``Group()``, or the first ``get_outputs_path()`` that needs the local run's folder.
-Getters never fix it: they read the environment at every call (:mod:`polyaxon_helper_compat._getters`).
+``Experiment()``/``Job()``/``Group()``, or the first getter that reads the run itself (``get_outputs_path()``
+outside a cluster, the getters of a v2 run). Getters otherwise never fix it: they read the environment at every
+call (:mod:`polyaxon_helper_compat._getters`).
 """
 from __future__ import annotations
 
