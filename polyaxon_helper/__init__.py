@@ -10,10 +10,12 @@ from typing import Any
 
 import polyaxon_helper_compat
 from polyaxon_helper_compat import (
+    get_api,
     get_cluster_def,
     get_data_paths,
     get_declarations,
     get_experiment_info,
+    get_internal_token,
     get_job_info,
     get_log_level,
     get_outputs_path,

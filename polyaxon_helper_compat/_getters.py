@@ -1,14 +1,20 @@
 """Context getters shared by the helper surface and the ``tracking`` module.
 
-In a v0 cluster context each getter returns exactly what polyaxon-client 0.5.0's ``tracking/paths.py``
+Every getter reads the environment when it is called, as the originals did (polyaxon-helper 0.1.9 and
+polyaxon-client 0.5.0 call ``os.getenv`` in each getter): a variable set after import counts, and so does a
+change of context (:func:`polyaxon_helper_compat._settings.get_context` is read at every call too).
+
+In a v0.2+ cluster context each getter returns exactly what polyaxon-client 0.5.0's ``tracking/paths.py``
 and ``Experiment``/``Job`` static methods return for the same environment (JSON-decoded variables,
-``None`` when unset, the original's message on stdout and ``None`` for invalid JSON). Under
-``POLYAXON_NO_OP`` every getter returns ``None``. Outside any cluster the original raised
-``PolyaxonClientException('This experiment/job is not managed by Polyaxon.')``; we return ``None``,
-except :func:`get_outputs_path`, which returns the local run's outputs folder (created). In a Polyaxon v2
-run (or with ``POLYAXON_COMPAT_BACKEND=polyaxon-v2`` outside a cluster) they read the v2 run instead
-(:mod:`polyaxon_helper_compat._v2`: ``TF_CONFIG``, ``POLYAXON_RUN_INSTANCE``, the connections catalog, the
-run's inputs and outputs path), keeping the v0 shapes.
+``None`` when unset, the original's message on stdout and ``None`` for invalid JSON), and in a v0.1 cluster
+(any variable polyaxon-helper 0.1.9 read) what 0.1.9 returns. Outside any cluster the 0.5.0 getters raised
+``PolyaxonClientException('This experiment/job is not managed by Polyaxon.')``; we return what 0.1.9 did
+there (the variable when set, which outside a cluster can only be ``POLYAXON_LOG_LEVEL`` or a v0.2+-only
+name, else ``None``), except :func:`get_outputs_path`, which returns the local run's outputs folder
+(created), and :func:`get_tf_config`, which returns ``None``. Under ``POLYAXON_NO_OP`` every getter returns
+``None``. In a Polyaxon v2 run (or with ``POLYAXON_COMPAT_BACKEND=polyaxon-v2`` outside a cluster) they read
+the v2 run instead (:mod:`polyaxon_helper_compat._v2`: ``TF_CONFIG``, ``POLYAXON_RUN_INSTANCE``, the
+connections catalog, the run's inputs and outputs path), keeping the v0 shapes.
 """
 from __future__ import annotations
 
@@ -19,10 +25,12 @@ from typing import Any
 from polyaxon_helper_compat import _settings, _v2
 
 __all__ = [
+    "get_api",
     "get_base_outputs_path",
     "get_cluster_def",
     "get_data_paths",
     "get_experiment_info",
+    "get_internal_token",
     "get_job_info",
     "get_log_level",
     "get_outputs_path",
@@ -36,10 +44,14 @@ __all__ = [
 _in_cluster = _settings.in_cluster
 
 
+def _no_op() -> bool:
+    return _settings.get_context().kind == _settings.NO_OP
+
+
 def _json_getter(name: str, what: str, v01_name: str | None = None, v01_what: str | None = None) -> Any:
     """Decode ``name`` (a v0.2+ variable) or, when it is unset, ``v01_name`` (its v0.1 predecessor), with
     the message the generation that used that variable printed for invalid JSON."""
-    if not _in_cluster():
+    if _no_op():
         return None
     if v01_name and not os.environ.get(name) and os.environ.get(v01_name):
         return _settings.read_json_env(v01_name, v01_what or what)
@@ -49,7 +61,7 @@ def _json_getter(name: str, what: str, v01_name: str | None = None, v01_what: st
 def get_cluster_def() -> dict[str, list[str]] | None:
     """Return the cluster definition ``{"master": [...], "worker": [...], "ps": [...]}`` (``POLYAXON_CLUSTER``).
 
-    Matches polyaxon-client 0.5.0 ``Experiment.get_cluster_def``; ``None`` when unset or outside a cluster.
+    Matches polyaxon-client 0.5.0 ``Experiment.get_cluster_def`` and polyaxon-helper 0.1.9; ``None`` when unset.
     v2: the operator's ``TF_CONFIG["cluster"]`` with ``chief`` presented as ``master`` (``None`` without it).
     """
     if _v2.active():
@@ -128,20 +140,19 @@ def get_outputs_refs_paths() -> dict[str, list[str]] | None:
 
 
 def get_log_level() -> str | None:
-    """Return ``POLYAXON_LOG_LEVEL`` (a string such as ``"INFO"``) in a cluster, else ``None``.
+    """Return ``POLYAXON_LOG_LEVEL`` (a string such as ``"INFO"``), ``None`` when unset or under no-op.
 
-    Matches polyaxon-client 0.5.0 ``tracking.paths.get_log_level``; v2 reads the same variable.
+    Matches polyaxon-client 0.5.0 ``tracking.paths.get_log_level`` and polyaxon-helper 0.1.9
+    ``get_log_level`` (which read it in every context, as we do); v2 reads the same variable.
     """
-    if _v2.active():
-        return os.environ.get("POLYAXON_LOG_LEVEL")
-    if not _in_cluster():
+    if _no_op():
         return None
     return os.environ.get("POLYAXON_LOG_LEVEL")
 
 
 def get_base_outputs_path() -> str | None:
     """Return ``POLYAXON_BASE_OUTPUTS_PATH`` or ``None`` (polyaxon-client 0.5.0, read in every context but no-op)."""
-    if _settings.get_context().kind == _settings.NO_OP:
+    if _no_op():
         return None
     return os.environ.get("POLYAXON_BASE_OUTPUTS_PATH")
 
@@ -149,7 +160,8 @@ def get_base_outputs_path() -> str | None:
 def get_outputs_path() -> str | None:
     """Return the run's outputs path.
 
-    In a v0 cluster: ``POLYAXON_RUN_OUTPUTS_PATH`` as is (``None`` when unset), as polyaxon-client 0.5.0.
+    In a v0.2+ or v0.1 cluster: ``POLYAXON_RUN_OUTPUTS_PATH`` as is (``None`` when unset), as
+    polyaxon-client 0.5.0 and polyaxon-helper 0.1.9.
     Outside a cluster: the local run's ``outputs/`` folder (an absolute path, created on first call).
     Under no-op: ``None``.
     """
@@ -185,3 +197,32 @@ def get_tf_config(envvar: str | None = "TF_CONFIG") -> dict[str, Any] | None:
     if envvar:
         os.environ[envvar] = json.dumps(tf_config)
     return tf_config
+
+
+def get_api(version: str = "v1") -> str | None:
+    """Return the v0.1 API's base URL, ``"<POLYAXON_API>/api/<version>"`` (e.g. ``"http://10.0.0.1/api/v1"``).
+
+    Matches polyaxon-helper 0.1.9 ``get_api``: when ``POLYAXON_API`` is unset or empty it prints ``Could get
+    api info, please make sure this is running inside a polyaxon job.`` on stdout and returns ``None`` (in
+    every context: v0.2+ and v2 clusters do not set ``POLYAXON_API``). Under ``POLYAXON_NO_OP``: ``None``,
+    nothing printed, as every getter.
+    """
+    if _settings.get_context().kind == _settings.NO_OP:
+        return None
+    api = os.environ.get("POLYAXON_API")
+    if not api:
+        print("Could get api info, please make sure this is running inside a polyaxon job.")
+        return None
+    return "{}/api/{}".format(api, version)
+
+
+def get_internal_token() -> str | None:
+    """Return ``POLYAXON_INTERNAL_SECRET_TOKEN`` (the v0.1 internal token, sent as ``Authorization:
+    Internaltoken <token>``), or ``None`` when it is unset.
+
+    Matches polyaxon-helper 0.1.9 ``get_internal_token`` (an empty value is returned as it is). Under
+    ``POLYAXON_NO_OP``: ``None``, as every getter.
+    """
+    if _settings.get_context().kind == _settings.NO_OP:
+        return None
+    return os.environ.get("POLYAXON_INTERNAL_SECRET_TOKEN")

@@ -2,8 +2,16 @@
 
 A training process is one run, as it is in a Polyaxon cluster: the helper functions, the module-level
 ``tracking`` functions and every ``Experiment()`` created without an explicit project share it, so that a
-script's metrics and its outputs land in the same place. The backend is created on first use, except in a
-v0 cluster where ``polyaxon_helper_compat`` creates it at import, as polyaxon-helper 0.5.0 did.
+script's metrics and its outputs land in the same place.
+
+When the run's context (and so its backend) is chosen: :func:`context` reads the environment the first
+time the process needs its run, and the run keeps that context until the process ends. That is at
+``import polyaxon_helper`` in a v0.2+ experiment's pod (``POLYAXON_IS_MANAGED``/``POLYAXON_IN_CLUSTER`` with
+``POLYAXON_EXPERIMENT_INFO``, as polyaxon-helper 0.5.0 created its ``experiment`` at import); elsewhere at
+the first ``send_metrics``, the first use of the module attribute ``experiment``, the first
+``Experiment()``/``Job()``/``Group()``, or the first getter that reads the run itself (``get_outputs_path()``
+outside a cluster, the getters of a v2 run). Getters otherwise never fix it: they read the environment at every
+call (:mod:`polyaxon_helper_compat._getters`).
 """
 from __future__ import annotations
 
@@ -17,9 +25,10 @@ from types import TracebackType
 from polyaxon_helper_compat import _settings
 from polyaxon_helper_compat.backends.base import Backend
 
-__all__ = ["experiment_path", "get_backend", "reset", "send_run_env_once", "set_backend"]
+__all__ = ["context", "experiment_path", "get_backend", "reset", "send_run_env_once", "set_backend"]
 
 _backend: Backend | None = None
+_context: _settings.Context | None = None
 _lock = threading.RLock()
 _run_env_sent = False
 
@@ -147,8 +156,19 @@ def get_backend() -> Backend:
     return _backend
 
 
+def context() -> _settings.Context:
+    """Return the context of the process's run: the environment's (:func:`_settings.get_context`) the first
+    time this is called, the same one afterwards (see the module docstring for when that is)."""
+    global _context
+    if _context is None:
+        with _lock:
+            if _context is None:
+                _context = _settings.get_context()
+    return _context
+
+
 def _create() -> Backend:
-    ctx = _settings.get_context()
+    ctx = context()
     if ctx.backend == "no-op":
         from polyaxon_helper_compat.backends.noop import NoOpBackend
 
@@ -201,8 +221,10 @@ def set_backend(backend: Backend | None) -> Backend | None:
 
 
 def reset() -> None:
-    """Forget the backend and the cached context (tests change the environment between cases)."""
+    """Forget the backend and the run's context (tests change the environment between cases)."""
+    global _context
     set_backend(None)
+    _context = None
     _settings.reset_context()
 
 

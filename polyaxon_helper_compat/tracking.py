@@ -26,7 +26,6 @@ replaced ``sys.excepthook``: ours chains to the hook in place).
 from __future__ import annotations
 
 import atexit
-import datetime
 import hashlib
 import json
 import logging
@@ -47,7 +46,7 @@ from polyaxon_helper_compat._getters import (
 )
 from polyaxon_helper_compat._metrics import validate_metrics
 from polyaxon_helper_compat.backends.base import Backend
-from polyaxon_helper_compat.exceptions import PolyaxonClientException
+from polyaxon_helper_compat.exceptions import PolyaxonClientException, describe
 
 if TYPE_CHECKING:
     from polyaxon_helper_compat.client import PolyaxonClient
@@ -107,14 +106,14 @@ def _create_config(name: str | None, tags: str | Iterable[str] | None, backend: 
         config["description"] = description
     if build_id:
         config["build_job"] = str(build_id)
-    config["is_managed"] = _settings.get_context().is_managed
+    config["is_managed"] = _run.context().is_managed
     if content:
         config["content"] = _content(content)
     return config
 
 
 def _no_op() -> bool:
-    return _settings.get_context().kind == _settings.NO_OP
+    return _run.context().kind == _settings.NO_OP
 
 
 def _project_info(current_user: str | None, project: str) -> tuple[str | None, str]:
@@ -194,7 +193,7 @@ class _Tracker:
         given, else one built from the environment (in a v0 cluster, or with ``POLYAXON_API_HOST``), else
         ``None`` (outside any cluster with nothing configured, and under no-op). Built on first access."""
         if self._client is None and not _no_op():
-            ctx = _settings.get_context()
+            ctx = _run.context()
             from polyaxon_helper_compat.client import PolyaxonClient, api_configured
 
             if ctx.kind == _settings.V0 or api_configured():
@@ -216,7 +215,7 @@ class _Tracker:
 
     def _server_client(self) -> PolyaxonClient | None:
         """The client to create and address runs with, or ``None`` to record in the process's run / locally."""
-        ctx = _settings.get_context()
+        ctx = _run.context()
         forced = os.environ.get("POLYAXON_COMPAT_BACKEND", "").strip().lower()
         if ctx.kind in (_settings.NO_OP, _settings.V01) or forced in ("local", "no-op"):
             return None
@@ -236,7 +235,7 @@ class _Tracker:
         not a ``PolyaxonClient``."""
         client = self._server_client()
         current_user = None
-        if _settings.get_context().is_managed:  # the running experiment's (or job's) owner
+        if _run.context().is_managed:  # the running experiment's (or job's) owner
             info = _settings.read_json_env("POLYAXON_EXPERIMENT_INFO", "experiment info") or \
                 _settings.read_json_env("POLYAXON_JOB_INFO", "experiment info")
             name = info.get("project_name") if isinstance(info, dict) else None
@@ -246,7 +245,7 @@ class _Tracker:
                 user = client.auth.get_user()
                 current_user = user.get("username") if isinstance(user, dict) else None
             except PolyaxonClientException as exc:
-                self._say("could not authenticate with the Polyaxon API (%s)" % (exc,))
+                self._say("could not authenticate with the Polyaxon API (%s)" % describe(exc))
                 client = None
         self.username, self.project_name = _project_info(current_user, project)
         if client is not None and not self.username:
@@ -264,7 +263,7 @@ class _Tracker:
 
         assert self._api is not None and self.username and self.project_name
         config = self._api.api_config
-        return HttpV0Backend(config.http_host, self.username, self.project_name, str(run_id), config.headers(),
+        return HttpV0Backend(config.http_host or "", self.username, self.project_name, str(run_id), config.headers(),
                              entity=self._ENTITY, interval=_number("POLYAXON_INTERVAL", 1.0),
                              heartbeat_interval=_number("HEALTH_CHECK_INTERVAL", 60.0) if heartbeat else 0.0,
                              flush_timeout=_number("POLYAXON_COMPAT_FLUSH_TIMEOUT", _number("POLYAXON_TIMEOUT", 20.0)))
@@ -300,11 +299,11 @@ class _Tracker:
                 body["experiment_group"] = group
             url = self._api.project.url(self.username, self.project_name, self._ENTITY)
             try:
-                answer = self._api.transport.post(url, json_data=body)
+                answer = self._api.transport.request_json("POST", url, json_data=body)
                 run_id = answer.get("id") if isinstance(answer, dict) else None
                 reason = "POST %s answered without an id: %s" % (url, json.dumps(answer)[:200])
             except PolyaxonClientException as exc:
-                reason = str(exc)
+                reason = describe(exc)
             if run_id is None:
                 local, self._process_run = self._local_run(announce=False)
                 self._say("could not create the %s on the Polyaxon API (%s)" % (self._KIND, reason),
@@ -325,7 +324,7 @@ class _Tracker:
     def _after_create(self) -> None:
         if self.track_code:
             self.log_code_ref()
-        if _settings.get_context().is_managed:
+        if _run.context().is_managed:
             return
         if self._process_run:
             self.last_status = "running"  # the process's local run: already running and watched (_run)
@@ -554,10 +553,9 @@ class Experiment(_Tracker):
     ``experiment_id``) there is no experiment on the server: calls go to the process's run.
 
     ``experiment.client`` is an authenticated :class:`polyaxon_helper_compat.client.PolyaxonClient` for the
-    v0 REST API (``None`` when no API is configured): ``client.auth.get_user()``,
-    ``client.project.get_project/create_project/update_project/create_experiment``,
-    ``client.experiment.get_experiment/update_experiment/get_statuses/create_status/get_metrics/
-    create_metric/create_code_reference``, ``client.job...``, ``client.experiment_group...`` (see that module).
+    v0 REST API (``None`` when no API is configured), polyaxon-client 0.6.1's with every handler (``auth``,
+    ``project``, ``experiment``, ``job``, ``experiment_group``, ``experiment_job``, ``build_job``, ``cluster``,
+    ``version``, ``user``, ``bookmark``; see that module).
 
     Attributes as the original's: ``username``, ``project_name``, ``experiment_id`` (a string in a cluster),
     ``group_id``, ``experiment`` (the server's answer to ``create``), ``last_status``.
@@ -571,7 +569,7 @@ class Experiment(_Tracker):
         self.experiment_id = experiment_id
         self.group_id = group_id
         self.experiment: Any = None
-        ctx = _settings.get_context()
+        ctx = _run.context()
         if ctx.kind == _settings.NO_OP:
             return
         if project is None and ctx.kind == _settings.V0:
@@ -593,7 +591,7 @@ class Experiment(_Tracker):
 
     def _is_process_experiment(self, project: str, experiment_id: int | str | None) -> bool:
         """``True`` in a v0 cluster when ``project``/``experiment_id`` name the running experiment."""
-        path = _run.experiment_path() if _settings.get_context().kind == _settings.V0 else None
+        path = _run.experiment_path() if _run.context().kind == _settings.V0 else None
         if path is None or experiment_id is None:
             return False
         return _project_info(None, project) == (path[0], path[1]) and str(experiment_id) == path[2]
@@ -680,7 +678,7 @@ class Job(_Tracker):
         self.job_id = job_id
         self.job_type: str | None = "jobs"
         self.job: Any = None
-        ctx = _settings.get_context()
+        ctx = _run.context()
         if ctx.kind == _settings.NO_OP:
             return
         if project is None and ctx.kind == _settings.V0:
@@ -759,7 +757,7 @@ class Group(_Tracker):
         self.base_outputs_path: str | None = None
         if _no_op():
             return
-        if project is None and _settings.get_context().kind == _settings.V0:
+        if project is None and _run.context().kind == _settings.V0:
             path = _run.experiment_path()
             if path is not None:
                 project = self.project = "%s.%s" % (path[0], path[1])
@@ -810,17 +808,17 @@ class Group(_Tracker):
 
         url = self._api.project.url(self.username, self.project_name, "groups")
         try:
-            answer = self._api.transport.post(url, json_data=entity_body("groups", config))
+            answer = self._api.transport.request_json("POST", url, json_data=entity_body("groups", config))
             self.group_id = answer.get("id") if isinstance(answer, dict) else None
             reason = "POST %s answered without an id: %s" % (url, json.dumps(answer)[:200])
         except PolyaxonClientException as exc:
-            answer, reason = None, str(exc)
+            answer, reason = None, describe(exc)
         self.group = answer
         if self.group_id is None:
             self._say("could not create the group on the Polyaxon API (%s)" % reason)
             return self
         self._backend = self._http_backend(self.group_id, heartbeat=False)
-        if not _settings.get_context().is_managed:
+        if not _run.context().is_managed:
             self._start()
         return self
 

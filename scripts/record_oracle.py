@@ -55,6 +55,28 @@ CASES: List[Tuple[str, str, str, str, Dict[str, Any]]] = [
     ("experiment_api_all", "v0-incluster", CLIENT, "client061", {}),
     ("job_api", "v0-incluster", CLIENT, "client061", {}),
     ("experiment_server", "v0-server", CLIENT, "client061", {}),
+] + [
+    # polyaxon-helper 0.1.9 in every environment it handled (tests/oracle/test_v01.py): each variable it reads set
+    # alone, invalid JSON, a whole v0.1 cluster and nothing at all; every public name; send_metrics where it could
+    # not send; variables set after import.
+    ("v01_getters", env, HELPER_V01, "helper019", {})
+    for env in sorted(p.stem for p in cases.ENVS.glob("v01-only-*.json")) + ["v01-bad-json", "v01-incluster",
+                                                                          "outside"]
+] + [
+    ("v01_names", "v01-incluster", HELPER_V01, "helper019", {}),
+    ("after_import", "outside", HELPER_V01, "helper019", {}),
+] + [
+    ("v01_send", env, HELPER_V01, "helper019", {})
+    for env in ("v01-only-experiment-info", "v01-only-api", "outside")
+] + [
+    # polyaxon-client 0.6.1's PolyaxonClient (tests/oracle/test_client_api.py): configuration in each environment,
+    # every handler's requests and answers (the server's answers for some paths in tests/oracle/routes/).
+    ("client_config", env, CLIENT, "client061", {}) for env in ("v0-incluster", "v0-client-settings", "outside")
+] + [
+    ("client_api", "v0-server", CLIENT, "client061", {}),
+] + [
+    # polyaxon-helper 0.5.0: variables changed after import, in a v0.2+ cluster and outside one.
+    ("after_import_v0", env, HELPER, "helper050", {}) for env in ("v0-incluster", "outside")
 ]
 
 

@@ -20,15 +20,15 @@ from __future__ import annotations
 from plx_migrate._command import SUITE, Kept, LegacyImportCommand, Needs
 from plx_migrate._find_imports import Found, ImportSite
 from plx_migrate._legacy_api import (
-    CLASS_ATTRIBUTES, CLIENT_MODULE, CLIENT_MODULES, COMPAT_MODULE, COMPAT_SUBMODULES, LEGACY_API, LEGACY_MODULE,
-    client_missing, client_target,
+    CLASS_ATTRIBUTES, CLIENT_MODULE, CLIENT_MODULES, COMPAT_MODULE, COMPAT_NAMES, COMPAT_SUBMODULES, LEGACY_API,
+    LEGACY_MODULE, NOT_PROVIDED, V01_API, client_missing, client_target,
 )
 from plx_migrate._nodes import ImportNode, alias, assign_line, bound_name, dotted, full_name
 from plx_migrate._resolve import FALLBACK, UNUSED, imports_name
 
 __all__ = [
-    "CLASS_ATTRIBUTES", "CLIENT_MODULE", "CLIENT_MODULES", "COMPAT_MODULE", "COMPAT_SUBMODULES", "FALLBACK",
-    "LEGACY_API", "LEGACY_MODULE", "SUITE", "UNUSED", "Found", "ImportNode", "ImportSite", "Kept",
+    "CLASS_ATTRIBUTES", "CLIENT_MODULE", "CLIENT_MODULES", "COMPAT_MODULE", "COMPAT_NAMES", "COMPAT_SUBMODULES",
+    "FALLBACK", "LEGACY_API", "LEGACY_MODULE", "NOT_PROVIDED", "SUITE", "V01_API", "UNUSED", "Found", "ImportNode", "ImportSite", "Kept",
     "LegacyImportCommand", "Needs", "alias", "assign_line", "bound_name", "client_missing", "client_target", "dotted",
     "full_name", "imports_name",
 ]

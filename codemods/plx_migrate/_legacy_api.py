@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 __all__ = [
-    "CLASS_ATTRIBUTES", "CLIENT_MODULE", "CLIENT_MODULES", "COMPAT_MODULE", "COMPAT_SUBMODULES", "LEGACY_API",
-    "LEGACY_MODULE", "MISSING", "V0_ENVIRONMENT", "client_missing", "client_target",
+    "CLASS_ATTRIBUTES", "CLIENT_MODULE", "CLIENT_MODULES", "COMPAT_MODULE", "COMPAT_NAMES", "COMPAT_SUBMODULES",
+    "LEGACY_API", "LEGACY_MODULE", "MISSING", "NOT_PROVIDED", "V01_API", "V0_ENVIRONMENT", "client_missing",
+    "client_target",
 ]
 
 #: The module of polyaxon-helper 0.5.0, and the drop-in replacement exposing the same names.
@@ -28,6 +29,19 @@ LEGACY_API: dict[str, str] = {
                      "get_declarations"), "static"),
     **dict.fromkeys(("get_outputs_path", "get_outputs_refs_paths", "get_data_paths", "get_log_level"), "function"),
 }
+#: The polyaxon-helper 0.1.x names that 0.5.0 dropped: ``polyaxon_helper_compat`` provides them (same behaviour as
+#: 0.1.9); they have no ``Experiment`` or Polyaxon v2 equivalent, so later stages keep them and say why.
+V01_API: dict[str, str] = {
+    "get_api": "'get_api' is a polyaxon-helper 0.1.x name (the v0.1 API's URL, from POLYAXON_API) with no "
+               "Experiment or Polyaxon v2 equivalent; left unchanged (polyaxon_helper_compat provides it)",
+    "get_internal_token": "'get_internal_token' is a polyaxon-helper 0.1.x name (POLYAXON_INTERNAL_SECRET_TOKEN) "
+                          "with no Experiment or Polyaxon v2 equivalent; left unchanged (polyaxon_helper_compat "
+                          "provides it)",
+}
+#: What ``import polyaxon_helper_compat`` offers in place of ``polyaxon_helper`` (0.5.0 and 0.1.x names).
+COMPAT_NAMES = frozenset(LEGACY_API) | frozenset(V01_API)
+NOT_PROVIDED = ("{!r} is neither a polyaxon-helper 0.5.0 nor a 0.1.x name: polyaxon_helper_compat does not provide "
+                "it either (it fails as it did before); the module is rewritten, this name needs a decision")
 
 #: polyaxon-client (0.5/0.6, which polyaxon-helper 0.5.0 pins) and what of it ``polyaxon_helper_compat`` provides:
 #: client module -> (compat module, the names it provides). Read from the ``__all__`` of ``polyaxon_helper_compat``'s
@@ -41,8 +55,12 @@ CLIENT_MODULES: dict[str, tuple[str, frozenset[str]]] = {
     **{f"polyaxon_client.tracking.{name.lower()}": ("polyaxon_helper_compat.tracking", frozenset((name,)))
        for name in ("Experiment", "Group", "Job")},
     "polyaxon_client.exceptions": ("polyaxon_helper_compat.exceptions", frozenset((
-        "AuthenticationError", "PolyaxonClientException", "PolyaxonHTTPError"))),
+        "ERRORS_MAPPING", "AuthenticationError", "AuthorizationError", "BadGatewayError", "BadRequestError",
+        "GatewayTimeoutError", "NotFoundError", "OverLimitError", "PolyaxonClientException", "PolyaxonHTTPError",
+        "PolyaxonShouldExitError", "SSLHandshakeError", "ServerError", "ServiceUnavailableError"))),
+    "polyaxon_client": ("polyaxon_helper_compat.client", frozenset(("PolyaxonClient",))),
     "polyaxon_client.client": ("polyaxon_helper_compat.client", frozenset(("PolyaxonClient",))),
+    "polyaxon_client.api_config": ("polyaxon_helper_compat.client", frozenset(("ApiConfig",))),
 }
 COMPAT_SUBMODULES = frozenset(target for target, _ in CLIENT_MODULES.values())
 _TRACKER = frozenset((

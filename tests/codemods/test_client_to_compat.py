@@ -25,6 +25,31 @@ E9 = " (E9: test the environment, e.g. POLYAXON_IS_MANAGED, explicitly)"
     [
         pytest.param(
             """\
+            from polyaxon_client import PolyaxonClient
+            from polyaxon_client.api_config import ApiConfig
+            from polyaxon_client.exceptions import NotFoundError, PolyaxonShouldExitError, ServerError
+
+            client = PolyaxonClient(api_config=ApiConfig(host="plx.example.com", token="t"), reraise=True)
+            try:
+                client.experiment.get_experiment("alice", "mnist", 1)
+            except (NotFoundError, ServerError, PolyaxonShouldExitError):
+                pass
+            """,
+            """\
+            from polyaxon_helper_compat.client import PolyaxonClient
+            from polyaxon_helper_compat.client import ApiConfig
+            from polyaxon_helper_compat.exceptions import NotFoundError, PolyaxonShouldExitError, ServerError
+
+            client = PolyaxonClient(api_config=ApiConfig(host="plx.example.com", token="t"), reraise=True)
+            try:
+                client.experiment.get_experiment("alice", "mnist", 1)
+            except (NotFoundError, ServerError, PolyaxonShouldExitError):
+                pass
+            """,
+            id="the REST client, its config and polyaxon-client 0.6.1's error classes",
+        ),
+        pytest.param(
+            """\
             from polyaxon_client.tracking import Experiment, get_data_paths, get_outputs_path
 
             experiment = Experiment()

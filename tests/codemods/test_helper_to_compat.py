@@ -327,6 +327,51 @@ def test_submodules_are_reported() -> None:
     ]
 
 
+NOT_PROVIDED = ("{!r} is neither a polyaxon-helper 0.5.0 nor a 0.1.x name: polyaxon_helper_compat does not provide "
+                "it either (it fails as it did before); the module is rewritten, this name needs a decision")
+
+
+def test_v01_names_are_provided_and_not_reported() -> None:
+    """polyaxon-helper 0.1.x's get_api and get_internal_token exist in polyaxon_helper_compat: a plain rewrite."""
+    result = check_transformed(
+        """\
+        from polyaxon_helper import get_api, get_internal_token as token, send_metrics
+        import polyaxon_helper as plx
+        headers = {"Authorization": "Internaltoken " + token()}
+        send_metrics(url=plx.get_api("v2"), api=get_api())
+        """,
+        """\
+        from polyaxon_helper_compat import get_api, get_internal_token as token, send_metrics
+        import polyaxon_helper_compat as plx
+        headers = {"Authorization": "Internaltoken " + token()}
+        send_metrics(url=plx.get_api("v2"), api=get_api())
+        """,
+    )
+    assert result.manual == []
+
+
+def test_names_compat_does_not_provide_are_reported() -> None:
+    """A name that neither 0.5.0 nor 0.1.x had fails under compat as it failed before: rewritten, and reported."""
+    result = check_transformed(
+        """\
+        from polyaxon_helper import get_data_path, send_metrics
+        import polyaxon_helper
+        polyaxon_helper.get_data_path()
+        polyaxon_helper.get_outputs_path()
+        """,
+        """\
+        from polyaxon_helper_compat import get_data_path, send_metrics
+        import polyaxon_helper_compat
+        polyaxon_helper_compat.get_data_path()
+        polyaxon_helper_compat.get_outputs_path()
+        """,
+    )
+    assert [(m.line, m.column, m.reason, m.codemod) for m in result.manual] == [
+        (1, 28, NOT_PROVIDED.format("get_data_path"), "helper-to-compat"),
+        (3, 0, NOT_PROVIDED.format("get_data_path"), "helper-to-compat"),
+    ]
+
+
 def test_changes_record_each_rewritten_statement() -> None:
     result = check_transformed(
         """\

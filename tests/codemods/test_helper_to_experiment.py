@@ -912,6 +912,20 @@ def test_noop(source: str) -> None:
             id="unknown attribute",
         ),
         pytest.param(
+            "from polyaxon_helper import get_api, get_internal_token\nprint(get_api('v2'), get_internal_token())\n",
+            [(1, 28, "'get_api' is a polyaxon-helper 0.1.x name (the v0.1 API's URL, from POLYAXON_API) with no "
+                     "Experiment or Polyaxon v2 equivalent; left unchanged (polyaxon_helper_compat provides it)"),
+             (1, 37, "'get_internal_token' is a polyaxon-helper 0.1.x name (POLYAXON_INTERNAL_SECRET_TOKEN) with no "
+                     "Experiment or Polyaxon v2 equivalent; left unchanged (polyaxon_helper_compat provides it)")],
+            id="0.1.x names get_api and get_internal_token",
+        ),
+        pytest.param(
+            "import polyaxon_helper as plx\nurl = plx.get_api()\n",
+            [(2, 6, "'get_api' is a polyaxon-helper 0.1.x name (the v0.1 API's URL, from POLYAXON_API) with no "
+                    "Experiment or Polyaxon v2 equivalent; left unchanged (polyaxon_helper_compat provides it)")],
+            id="0.1.x name as a module attribute",
+        ),
+        pytest.param(
             "from polyaxon_helper import *\nsend_metrics(a=1)\npath = get_data_path()\n",
             [(3, 7, "'get_data_path' is bound nowhere in this module, so it may come from `from polyaxon_helper "
                     "import *`, whose replacement does not provide it; the star import is left unchanged")],

@@ -5,7 +5,9 @@ so that both sides run a script the same way: the script's folder is copied to a
 becomes the cwd, and the script is started by its bare file name (the original reports sys.argv and
 the cwd in run_env, and scripts such as train.py write next to the cwd).
 
-Recording files are named ``<script>__<env>[__<variant>].json``.
+Recording files are named ``<script>__<env>[__<variant>].json``. A script may have routes
+(``routes/<script>.json``, see recorder.py ``--routes``): the server answers some of its requests with other
+statuses and bodies, on both sides.
 """
 import shutil
 import tempfile
@@ -18,6 +20,7 @@ from .normalize import normalize_with_context
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 ENVS = HERE / "envs"
+ROUTES = HERE / "routes"
 RECORDINGS = REPO / "tests" / "recordings"
 SCRIPT_DIRS = (HERE / "scripts", REPO / "tests" / "fixtures" / "legacy_project")
 
@@ -33,6 +36,12 @@ def locate_script(name: str) -> Path:
 
 def env_file(env_name: str) -> Path:
     return ENVS / (env_name + ".json")
+
+
+def routes_for(script: str) -> list:
+    """The routes of ``script`` (``routes/<script>.json``), an empty list when it has none."""
+    path = ROUTES / (script + ".json")
+    return recorder.load_routes(path) if path.is_file() else []
 
 
 def recording_name(script: str, env_name: str, variant: str = "") -> str:
@@ -67,6 +76,7 @@ def run_case(python: str, script: str, env_name: str, *, parent: Optional[str] =
     """
     cwd, filename = prepare_cwd(script, parent)
     try:
+        kwargs.setdefault("routes", routes_for(script))
         raw, ctx = recorder.record_with_context(python, filename, env_file(env_name), cwd=str(cwd),
                                                 tmp_parent=str(cwd.parent), **kwargs)
         return normalize_with_context(raw, ctx, paths), raw, ctx

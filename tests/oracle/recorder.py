@@ -18,6 +18,9 @@ Server behaviour: every request is answered 200 (201 for POST) with a small JSON
 contains "users" gets {"username": "alice"}. --status CODE answers every request with CODE instead;
 --fail-first N answers the first N requests 503 and the rest normally (to see retry behaviour).
 --grace S waits S seconds after the script exits for late requests (default 1.0).
+--routes FILE (an addition of this twin; without it the answers are record.py's): a JSON list of
+{"path": REGEX, "method": "GET" (optional), "status": CODE, "body": JSON (optional, default {})}; the first
+route whose regex is found in the request's path (with its query string) and whose method matches answers.
 
 As a library::
 
@@ -27,6 +30,7 @@ As a library::
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -42,7 +46,30 @@ PASSED_THROUGH = ("PATH", "HOME", "LANG")
 EnvLike = Union[None, str, "os.PathLike[str]", Mapping[str, Any]]
 
 
-def make_handler(log: List[Dict[str, Any]], lock: threading.Lock, status: int = 0, fail_first: int = 0) -> type:
+Route = Mapping[str, Any]
+
+
+def _route(routes: Sequence[Route], method: str, path: str) -> Optional[Route]:
+    for route in routes:
+        if route.get("method", method) == method and re.search(route["path"], path):
+            return route
+    return None
+
+
+def load_routes(path: Union[None, str, "os.PathLike[str]"]) -> List[Route]:
+    """The routes of a --routes file (an empty list for None)."""
+    if path is None:
+        return []
+    with open(path) as f:
+        routes = json.load(f)
+    if not isinstance(routes, list) or not all(isinstance(r, dict) and "path" in r and "status" in r
+                                               for r in routes):
+        raise ValueError("routes file %s must hold a list of {\"path\", \"status\", ...} objects" % path)
+    return routes
+
+
+def make_handler(log: List[Dict[str, Any]], lock: threading.Lock, status: int = 0, fail_first: int = 0,
+                 routes: Sequence[Route] = ()) -> type:
     counter = {"n": 0}
 
     class Handler(BaseHTTPRequestHandler):
@@ -68,13 +95,17 @@ def make_handler(log: List[Dict[str, Any]], lock: threading.Lock, status: int = 
                     "body": body,
                     "t": round(time.monotonic(), 3),
                 })
-            if status:
+            route = _route(routes, self.command, self.path)
+            answer: Any = {"username": "alice"} if "users" in self.path else {}
+            if route is not None:
+                code, answer = int(route["status"]), route.get("body", {})
+            elif status:
                 code = status
             elif n <= fail_first:
                 code = 503
             else:
                 code = 201 if self.command == "POST" else 200
-            out = json.dumps({"username": "alice"} if "users" in self.path else {}).encode()
+            out = json.dumps(answer).encode()
             self.send_response(code)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(out)))
@@ -115,16 +146,18 @@ def record_with_context(
     timeout: float = 120.0,
     pythonpath: Optional[str] = None,
     tmp_parent: Optional[str] = None,
+    routes: Sequence[Route] = (),
 ) -> Tuple[Dict[str, Any], Dict[str, Any]]:
     """Run ``python script args...`` against a fresh recording server.
 
     Returns ``(recording, context)``: the recording has record.py's fields; the context holds what
     normalisation needs: ``tmp`` (the {TMP} value), ``port``, ``server`` and ``cwd`` (None = inherited).
-    ``tmp_parent`` only chooses where the {TMP} dir is created (default: the system temp dir).
+    ``tmp_parent`` only chooses where the {TMP} dir is created (default: the system temp dir);
+    ``routes``: see --routes in the module docstring.
     """
     log: List[Dict[str, Any]] = []
     lock = threading.Lock()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(log, lock, status, fail_first))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(log, lock, status, fail_first, routes))
     server.daemon_threads = True
     port = server.server_address[1]
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -171,12 +204,13 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     ap.add_argument("--timeout", type=float, default=120.0)
     ap.add_argument("--pythonpath", help="PYTHONPATH for the script (not passed through otherwise)")
     ap.add_argument("--cwd", help="working directory of the script (default: the current one)")
+    ap.add_argument("--routes", help="JSON file of routes answering some requests differently (see above)")
     ap.add_argument("script")
     ap.add_argument("args", nargs=argparse.REMAINDER)
     opts = ap.parse_args(argv)
     recording = record(opts.python, opts.script, opts.env, cwd=opts.cwd, args=opts.args, status=opts.status,
                        fail_first=opts.fail_first, grace=opts.grace, timeout=opts.timeout,
-                       pythonpath=opts.pythonpath)
+                       pythonpath=opts.pythonpath, routes=load_routes(opts.routes))
     json.dump(recording, sys.stdout, indent=2, sort_keys=True)
     sys.stdout.write("\n")
 

@@ -68,6 +68,8 @@ def test_golden_recording_is_clean(golden_path):
     assert set(doc) == {"returncode", "stdout", "stderr", "requests"}
     assert leftover_volatile(doc) == []
     for path, stream in split_metrics(doc["requests"])["metrics"].items():
+        if golden_path.name.startswith("client_api__"):  # PolyaxonClient.create_metric POSTs one object
+            continue
         assert stream["bad_bodies"] == [], path
         assert batch_size_problems(stream["batch_sizes"]) == [], path
 

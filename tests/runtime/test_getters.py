@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 
@@ -220,3 +221,76 @@ def test_invalid_json_message_names_the_variable_read(clean_env, monkeypatch, ca
     set_env(monkeypatch, {"POLYAXON_API": "http://api", **env})
     assert compat.get_declarations() is None
     assert capsys.readouterr().out == "Could get %s, please make sure this is running inside a polyaxon job.\n" % message
+
+
+# -- read at every call; the run keeps the context it started with ----------------------------------------
+def test_a_variable_set_after_import_is_read(clean_env, monkeypatch):
+    """As the originals, which called os.getenv in every getter: no cached context (issue: a notebook, a
+    launcher or a test sets the variables after ``import polyaxon_helper``)."""
+    assert compat.get_declarations() is None
+    monkeypatch.setenv("POLYAXON_DECLARATIONS", '{"a": 1}')
+    assert compat.get_declarations() == {"a": 1}
+    assert _settings.get_context().kind == "v0.1"
+    assert compat.get_outputs_path() is None  # a v0.1 cluster without POLYAXON_RUN_OUTPUTS_PATH, as 0.1.9
+    monkeypatch.setenv("POLYAXON_RUN_OUTPUTS_PATH", "/out")
+    assert compat.get_outputs_path() == "/out"
+    monkeypatch.setenv("POLYAXON_NO_OP", "1")
+    assert compat.get_declarations() is None and compat.get_outputs_path() is None
+
+
+def test_the_run_keeps_the_context_it_started_with(clean_env, monkeypatch):
+    """The backend is chosen when the run starts (here the first send_metrics, outside a cluster: local) and
+    kept; getters follow the environment."""
+    monkeypatch.setattr(compat, "_experiment", None)  # the module's default experiment of an earlier test
+    compat.send_metrics(loss=1.0)
+    backend = _run.get_backend()
+    assert backend.name == "local" and _run.context().kind == "outside"
+    monkeypatch.setenv("POLYAXON_NO_OP", "true")
+    monkeypatch.setenv("POLYAXON_PARAMS", '{"lr": 1}')
+    assert _settings.get_context().kind == "no-op" and compat.get_params() is None
+    compat.send_metrics(loss=2.0)
+    assert _run.get_backend() is backend and _run.context().kind == "outside"
+    _run.set_backend(None)
+    backend.close(timeout=2)
+    rows = [json.loads(line)["values"] for line in (Path(backend.path) / "metrics.jsonl").read_text().splitlines()]
+    assert rows == [{"loss": 1.0}, {"loss": 2.0}]
+
+
+@pytest.mark.parametrize(("env", "kind", "backend"), [
+    ({"POLYAXON_CLUSTER": '{"master": ["h:2000"]}'}, "v0.1", "local"),
+    ({"POLYAXON_TASK_INFO": '{"type": "master", "index": 0}'}, "v0.1", "local"),
+    ({"POLYAXON_RUN_OUTPUTS_PATH": "/out"}, "v0.1", "local"),
+    ({"POLYAXON_EXPERIMENT_INFO": '{"experiment_name": "a.b.1"}'}, "v0.1", "local"),
+    ({"POLYAXON_API": "http://api"}, "v0.1", "http-v0"),
+    ({"POLYAXON_INTERNAL_SECRET_TOKEN": "t"}, "v0.1", "http-v0"),
+    ({"POLYAXON_LOG_LEVEL": "DEBUG"}, "outside", "local"),
+    ({"POLYAXON_LOG_LEVEL": "DEBUG", "POLYAXON_RUN_INSTANCE": "a.b.runs.1", "POLYAXON_COMPAT_BACKEND": "polyaxon-v2"},
+     "outside", "polyaxon-v2"),
+], ids=["cluster", "task info", "outputs path", "experiment info", "api", "token", "log level alone",
+        "log level on a v2 laptop"])
+def test_any_variable_of_0_1_9_means_a_v01_cluster(clean_env, monkeypatch, env, kind, backend):
+    """Any variable polyaxon-helper 0.1.9 read but POLYAXON_LOG_LEVEL (Polyaxon v2's too): metrics go to the v0.1
+    API when POLYAXON_API or its token says there is one, else to the local run store."""
+    set_env(monkeypatch, env)
+    ctx = _settings.get_context()
+    assert (ctx.kind, ctx.backend) == (kind, backend)
+
+
+def test_getter_without_a_cluster_reads_the_log_level(clean_env, monkeypatch):
+    """POLYAXON_LOG_LEVEL alone: get_log_level() returns it (0.1.9 did; 0.5.0 raised), nothing else changes."""
+    set_env(monkeypatch, {"POLYAXON_LOG_LEVEL": "DEBUG"})
+    assert compat.get_log_level() == "DEBUG"
+    assert compat.get_tf_config() is None and "TF_CONFIG" not in os.environ
+
+
+def test_get_api_and_get_internal_token(clean_env, monkeypatch, capsys):
+    """polyaxon-helper 0.1.9's get_api(version='v1') and get_internal_token(), in every context."""
+    assert compat.get_api() is None and compat.get_internal_token() is None
+    assert capsys.readouterr().out == "Could get api info, please make sure this is running inside a polyaxon job.\n"
+    monkeypatch.setenv("POLYAXON_API", "http://10.0.0.1:80")
+    monkeypatch.setenv("POLYAXON_INTERNAL_SECRET_TOKEN", "s3cret")
+    assert (compat.get_api(), compat.get_api("v2"), compat.get_internal_token()) == (
+        "http://10.0.0.1:80/api/v1", "http://10.0.0.1:80/api/v2", "s3cret")
+    monkeypatch.setenv("POLYAXON_NO_OP", "true")
+    assert (compat.get_api(), compat.get_internal_token()) == (None, None)
+    assert capsys.readouterr().out == ""

@@ -13,14 +13,19 @@ The smallest safe step. It replaces the import of the polyaxon-helper 0.5.0 modu
   None``, ``global``), the uses stay and the import becomes ``import polyaxon_helper_compat as polyaxon_helper``.
 
 Imports in functions, ``if`` blocks and ``try`` blocks are rewritten where they stand. Submodules
-(``polyaxon_helper.x``) have no counterpart: they are left as they are and reported.
+(``polyaxon_helper.x``) have no counterpart: they are left as they are and reported. The polyaxon-helper 0.1.x
+names ``get_api`` and ``get_internal_token`` are provided too; any other imported name (``from polyaxon_helper
+import get_data_path``, ``polyaxon_helper.get_data_path()``) fails under compat as it failed before: its import is
+rewritten all the same and the name is reported.
 """
 from __future__ import annotations
 
 import libcst as cst
 from libcst.metadata import BaseAssignment
 
-from plx_migrate._helpers import COMPAT_MODULE, LEGACY_MODULE, Found, LegacyImportCommand, full_name
+from plx_migrate._helpers import (
+    COMPAT_MODULE, COMPAT_NAMES, LEGACY_MODULE, NOT_PROVIDED, Found, LegacyImportCommand, bound_name, full_name,
+)
 
 
 def _imports_module(assignment: BaseAssignment, module: str) -> bool:
@@ -42,11 +47,27 @@ class HelperToCompatCommand(LegacyImportCommand):
             node = site.node
             if isinstance(node, cst.ImportFrom):
                 if full_name(node.module) == LEGACY_MODULE:  # not a submodule (reported by the base class)
+                    for alias in node.names if isinstance(node.names, (list, tuple)) else ():
+                        if full_name(alias.name) not in COMPAT_NAMES:
+                            self.report_manual(alias, NOT_PROVIDED.format(full_name(alias.name)))
                     self.replace_statement(node, node.with_changes(module=cst.Name(COMPAT_MODULE)))
                 continue
+            for alias in node.names:
+                if full_name(alias.name) == LEGACY_MODULE:
+                    self._report_unknown_attributes(node, bound_name(alias), found)
             names = [self._alias(a, node, found) for a in node.names]
             if any(new is not old for new, old in zip(names, node.names)):
                 self.replace_statement(node, node.with_changes(names=names))
+
+    def _report_unknown_attributes(self, node: cst.Import, bound: str, found: Found) -> None:
+        """Report ``<module>.<name>`` uses, through this import's binding, of names compat does not provide."""
+        for binding in self.scope_of(node).assignments[bound]:
+            if getattr(binding, "node", None) is not node:
+                continue
+            for access in binding.references:
+                attribute = found.attribute_of.get(id(access.node))
+                if attribute is not None and attribute.attr.value not in COMPAT_NAMES:
+                    self.report_manual(attribute, NOT_PROVIDED.format(attribute.attr.value))
 
     def _alias(self, alias: cst.ImportAlias, node: cst.Import, found: Found) -> cst.ImportAlias:
         if full_name(alias.name) != LEGACY_MODULE:  # another module, or a submodule (reported)

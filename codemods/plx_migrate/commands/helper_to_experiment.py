@@ -8,7 +8,7 @@ and the attribute ``experiment`` -> that instance; ``get_cluster_def``, ``get_ta
 same functions of the tracking module. A name also bound elsewhere in its scope (I6, C11) stays bound
 (``send_metrics = experiment.log_metrics``); a name bound again by a later import before any use is dropped (I14); a
 star import imports the names the module uses. Its PRELUDE runs v0-environment and client-to-compat first. Unsafe
-sites are left as they are and reported."""
+sites are left as they are and reported, as are the 0.1.x ``get_api``/``get_internal_token`` (kept: compat has them)."""
 from __future__ import annotations
 
 import argparse
@@ -72,7 +72,7 @@ class HelperToExperimentCommand(h.LegacyImportCommand):
         kind = h.LEGACY_API.get(name)
         if kind is None or not isinstance(node, (cst.Name, cst.Attribute)) or (
                 kind in ("log", "static", "job") and id(node) not in self._found.call_funcs):
-            self.report_manual(node, AS_VALUE.format(name) if kind else UNKNOWN.format(name, ""))
+            self.report_manual(node, AS_VALUE.format(name) if kind else h.V01_API.get(name) or UNKNOWN.format(name, ""))
             return False
         self.replace_node(node, self._member(kind, name, needs))
         return True
@@ -104,7 +104,8 @@ class HelperToExperimentCommand(h.LegacyImportCommand):
             keep = kind is None  # unknown, or a compat module (`from polyaxon_helper_compat import tracking`)
             if kind is None:
                 if f"{h.full_name(node.module)}.{name}" not in h.COMPAT_SUBMODULES:
-                    self.report_manual(alias, UNKNOWN.format(name, I17 * (name == "get_data_path")))
+                    reason = h.V01_API.get(name) or UNKNOWN.format(name, I17 * (name == "get_data_path"))
+                    self.report_manual(alias, reason)
             elif kind == "function":  # the same function, from the tracking module; I14: unless bound again before use
                 modules = (self.tracking_module, *self.LEGACY_MODULES)
                 later = self.rebound_before_use(node, name, bound, self._found, modules)
