@@ -23,8 +23,10 @@ What a local run becomes (v0 -> v2 as the ``polyaxon-v2`` backend maps it, share
 - ``data_refs`` ``{name: hash}`` -> data lineage (``log_data_ref(name, hash=)``); ``code_ref`` -> a code
   reference lineage (``log_code_ref``); ``run_env`` -> ``outputs/env.json`` and an ``env`` lineage entry (as v2's
   ``log_env``);
-- the files of ``outputs/`` -> uploaded under ``outputs/`` (batches of at most 50 MB), and one ``file``/``dir``
-  lineage entry per top-level entry (as v2's ``log_artifact`` records them).
+- the files of ``outputs/`` -> uploaded under ``outputs/``, and one ``file``/``dir`` lineage entry per top-level
+  entry (as v2's ``log_artifact`` records them). The artifacts API replaces the folder (or file) an upload
+  targets, so each folder is sent as one archive, parents before children (a folder of more than 50 MB file by
+  file), and the environment file last: a push leaves the run's ``outputs/`` and ``events/`` as the local run's.
 
 Pushing again never duplicates: ``pushed.json`` in the run folder (written here only; ``run.json`` is the
 local backend's) remembers, per destination (``"<host> <owner>/<project>"``), the v2 run's uuid, how far the
@@ -61,7 +63,8 @@ __all__ = [
 
 MIN_POLYAXON = "2.0"
 PUSHED_FILE = "pushed.json"
-#: outputs are uploaded in batches of at most this many bytes (polyaxon warns above 50 MB per upload)
+#: a folder of at most this many bytes is uploaded as one archive, a larger one file by file (polyaxon warns
+#: above 50 MB per upload)
 BATCH_BYTES = 50 * 1024 * 1024
 #: polyaxon's own cap on one upload (``POLYAXON_UPLOAD_SIZE``, default 500 MB; ``polyaxon/_client/store.py``)
 DEFAULT_UPLOAD_MAX = 500 * 1024 * 1024
@@ -201,14 +204,15 @@ class _Plan:
 
     run: LocalRun
     fingerprint: str
-    batches: list[list[tuple[str, int]]]
+    folders: list[tuple[str, list[tuple[str, int]]]]
     too_large: list[tuple[str, int]]
     state: dict[str, Any] | None
     liveness: str | None
 
     @property
     def units(self) -> int:
-        return 2 + len(self.batches)
+        """Steps of the progress bar: the run data, the metric events, each upload of outputs/."""
+        return 2 + sum(_requests(files) for _, files in self.folders)
 
 
 class Pusher:
@@ -265,23 +269,16 @@ class Pusher:
                 pass
             digest.update(b"\0")
         digest.update(json.dumps([scan.size, scan.rows, outputs, liveness == "gone"]).encode())
-        batches: list[list[tuple[str, int]]] = []
+        folders: dict[str, list[tuple[str, int]]] = {}
         too_large = []
-        current: list[tuple[str, int]] = []
-        current_size = 0
         for rel, size in outputs:
             if size > self.upload_max:
                 too_large.append((rel, size))
-                continue
-            if current and current_size + size > BATCH_BYTES:
-                batches.append(current)
-                current, current_size = [], 0
-            current.append((rel, size))
-            current_size += size
-        if current:
-            batches.append(current)
+            else:
+                folders.setdefault(rel.rpartition("/")[0], []).append((rel, size))
         state = run.pushed().get(self.key)
-        return _Plan(run, digest.hexdigest(), batches, too_large, state if isinstance(state, dict) else None,
+        ordered = sorted(folders.items(), key=lambda item: (item[0].count("/") if item[0] else -1, item[0]))
+        return _Plan(run, digest.hexdigest(), ordered, too_large, state if isinstance(state, dict) else None,
                      liveness)
 
     def push(self, plan: _Plan, advance: Callable[[str], None] = lambda step: None) -> PushOutcome:
@@ -358,16 +355,22 @@ class Pusher:
         if lineage:
             online.log_artifact_lineage(lineage, async_req=False)
         advance("run data")
-        files = [os.path.join(folder, name) for folder, _, names in os.walk(root) for name in names]
-        if files:
-            online.upload_artifacts(files=files, path="", overwrite=True, relative_to=root)
+        events = os.path.join(root, "events", "metric")
+        if os.path.isdir(events):
+            names = sorted(os.listdir(events))
+            self._upload_folder(online, events, "events/metric",
+                                [(n, os.path.getsize(os.path.join(events, n))) for n in names])
         advance("metrics")
         outputs_dir = os.path.join(run.path, "outputs")
-        for batch in plan.batches:
-            online.upload_artifacts(files=[os.path.join(outputs_dir, rel) for rel, _ in batch], path="outputs",
-                                    overwrite=True, relative_to=outputs_dir, dereference=True)
-            outcome.files += len(batch)
-            advance("outputs")
+        for folder, files in plan.folders:
+            self._upload_folder(online, os.path.join(outputs_dir, folder),
+                                "outputs/" + folder if folder else "outputs",
+                                [(rel.rpartition("/")[2], size) for rel, size in files], advance)
+            outcome.files += len(files)
+        env = os.path.join(root, "outputs")
+        for name in os.listdir(env) if os.path.isdir(env) else []:
+            _check_upload(online.upload_artifact(os.path.join(env, name), path="outputs", untar=False,
+                                                 overwrite=True, show_progress=False))
         for rel, size in plan.too_large:
             outcome.attention.append("outputs/%s (%d bytes) is larger than polyaxon's upload limit (%d bytes, "
                                      "POLYAXON_UPLOAD_SIZE): not uploaded" % (rel, size, self.upload_max))
@@ -380,6 +383,21 @@ class Pusher:
         elif plan.liveness == "unknown":
             outcome.notes.append("recorded as %s on another host (%s): pushed as it is"
                                  % (run.status, run.run_env.get("hostname") or "?"))
+
+    @staticmethod
+    def _upload_folder(online: Any, local: str, remote: str, files: list[tuple[str, int]],
+                       advance: Callable[[str], None] = lambda step: None) -> None:
+        """Upload ``files`` (names in ``local``, sizes) to ``remote``: as one archive that replaces ``remote`` when
+        they fit in :data:`BATCH_BYTES`, else one by one (each replaces its own file)."""
+        if _requests(files) == 1:
+            _check_upload(online.upload_artifacts(files=[os.path.join(local, name) for name, _ in files], path=remote,
+                                                  overwrite=True, relative_to=local, dereference=True))
+            advance("outputs")
+            return
+        for name, _ in files:
+            _check_upload(online.upload_artifact(os.path.join(local, name), path=remote, untar=False,
+                                                 overwrite=True, show_progress=False))
+            advance("outputs")
 
     def _update(self, offline: Any, online: Any, conditions: list[Any]) -> None:
         """Bring an existing v2 run up to date: its fields, then the status conditions it lacks."""
@@ -545,6 +563,23 @@ class Pusher:
             outcome.notes.append("metric names Polyaxon v2 renames: %s"
                                  % ", ".join("%s -> %s" % item for item in sorted(renamed.items())))
         return outcome.events > 0
+
+
+def _requests(files: list[tuple[str, int]]) -> int:
+    """How many uploads a folder of ``files`` takes (see :meth:`Pusher._upload_folder`)."""
+    return 1 if sum(size for _, size in files) <= BATCH_BYTES else len(files)
+
+
+def _check_upload(response: Any) -> None:
+    """polyaxon's upload returns the HTTP response without looking at it: raise on an error status."""
+    status = getattr(response, "status_code", None)
+    if status is not None and not 200 <= status < 300:
+        raise UploadError("the artifacts upload answered HTTP %d: %s"
+                          % (status, " ".join(str(getattr(response, "text", "")).split())[:200]))
+
+
+class UploadError(Exception):
+    """An upload of artifacts that the server refused."""
 
 
 def _ms(when: Any) -> int | None:
