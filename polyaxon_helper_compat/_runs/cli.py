@@ -212,8 +212,8 @@ def push_command(runs: tuple[str, ...], push_all: bool, project: str | None, sto
             click.echo("%s: push failed: %s" % (run.id, outcome.error), err=True)
             code = max(code, 1)
         else:
-            detail = "" if outcome.action == "unchanged" else "  (%d metric rows, %d events, %d files)" % (
-                outcome.rows, outcome.events, outcome.files)
+            detail = "" if outcome.action == "unchanged" else "  (%d metric rows, %d events, %d file%s)" % (
+                outcome.rows, outcome.events, outcome.files, "" if outcome.files == 1 else "s")
             click.echo("%s  %s  %s/%s%s" % (run.id, outcome.action, ui, outcome.uuid, detail))
         for note in outcome.notes:
             click.echo("%s: note: %s" % (run.id, note), err=True)

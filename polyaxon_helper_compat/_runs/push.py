@@ -46,6 +46,7 @@ import shutil
 import socket
 import tempfile
 import uuid as uuid_module
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
@@ -59,6 +60,7 @@ __all__ = [
     "Pusher",
     "destination_key",
     "load_polyaxon",
+    "upload_folders",
 ]
 
 MIN_POLYAXON = "2.0"
@@ -172,8 +174,10 @@ def describe_error(exc: BaseException, host: str) -> str:
 
 @contextlib.contextmanager
 def _quiet() -> Iterator[None]:
-    """polyaxon prints upload progress bars on stdout (rich): keep them out of plx-runs' output."""
-    with contextlib.redirect_stdout(io.StringIO()):
+    """polyaxon prints upload progress bars on stdout (rich), and traceml's event summaries make pandas warn
+    (``Could not infer format``): keep both out of plx-runs' output, for the duration of one push."""
+    with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         yield
 
 
@@ -269,15 +273,8 @@ class Pusher:
                 pass
             digest.update(b"\0")
         digest.update(json.dumps([scan.size, scan.rows, outputs, liveness == "gone"]).encode())
-        folders: dict[str, list[tuple[str, int]]] = {}
-        too_large = []
-        for rel, size in outputs:
-            if size > self.upload_max:
-                too_large.append((rel, size))
-            else:
-                folders.setdefault(rel.rpartition("/")[0], []).append((rel, size))
+        ordered, too_large = upload_folders(outputs, self.upload_max)
         state = run.pushed().get(self.key)
-        ordered = sorted(folders.items(), key=lambda item: (item[0].count("/") if item[0] else -1, item[0]))
         return _Plan(run, digest.hexdigest(), ordered, too_large, state if isinstance(state, dict) else None,
                      liveness)
 
@@ -565,6 +562,23 @@ class Pusher:
         return outcome.events > 0
 
 
+def upload_folders(outputs: list[tuple[str, int]], upload_max: int
+                   ) -> tuple[list[tuple[str, list[tuple[str, int]]]], list[tuple[str, int]]]:
+    """Group the files of ``outputs/`` (``(relative path, size)``) by folder, parents before children (the order
+    in which uploads that replace their target folder leave every file in place); files larger than
+    ``upload_max`` bytes are returned apart. Returns ``([(folder, files), ...], too_large)``; ``""`` is
+    ``outputs/`` itself."""
+    folders: dict[str, list[tuple[str, int]]] = {}
+    too_large = []
+    for rel, size in outputs:
+        if size > upload_max:
+            too_large.append((rel, size))
+        else:
+            folders.setdefault(rel.rpartition("/")[0], []).append((rel, size))
+    ordered = sorted(folders.items(), key=lambda item: (item[0].count("/") if item[0] else -1, item[0]))
+    return ordered, too_large
+
+
 def _requests(files: list[tuple[str, int]]) -> int:
     """How many uploads a folder of ``files`` takes (see :meth:`Pusher._upload_folder`)."""
     return 1 if sum(size for _, size in files) <= BATCH_BYTES else len(files)
@@ -602,7 +616,3 @@ def _upload_max() -> int:
                 pass
     return DEFAULT_UPLOAD_MAX
 
-
-def plan_all(pusher: Pusher, runs: list[LocalRun]) -> list[_Plan]:
-    """:meth:`Pusher.plan` for each run (nothing is sent)."""
-    return [pusher.plan(run) for run in runs]

@@ -51,11 +51,13 @@ def format_number(value: Any) -> str:
 
 
 def format_duration(seconds: float | None) -> str:
-    """``0.4s``, ``59.9s``, ``3m07s``, ``2h05m``, ``3d04h``; ``-`` for ``None``."""
+    """``41ms``, ``1.5s``, ``59.9s``, ``3m07s``, ``2h05m``, ``3d04h``; ``-`` for ``None``."""
     if seconds is None:
         return "-"
+    if seconds < 1:
+        return "%dms" % max(int(seconds * 1000), 0)
     if seconds < 60:
-        return "%.1fs" % max(seconds, 0.0)
+        return "%.1fs" % seconds
     whole = int(seconds)
     if whole < 3600:
         return "%dm%02ds" % divmod(whole, 60)

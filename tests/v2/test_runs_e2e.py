@@ -26,8 +26,13 @@ READ = textwrap.dedent("""\
     rc = RunClient(owner="default", project=%r, run_uuid=sys.argv[1]); rc.refresh_data(load_conditions=True)
     d = rc.run_data
     metrics = rc.get_metrics(names=["loss", "accuracy", "step"], force=True)  # the sandbox caches events
-    tree = rc.get_artifacts_tree("outputs").to_dict()
-    files = sorted(tree.get("files") or {})
+    def walk(path):
+        tree = rc.get_artifacts_tree(path).to_dict()
+        found = [path + "/" + name for name in tree.get("files") or {}]
+        for folder in tree.get("dirs") or []:
+            found += walk(path + "/" + folder)
+        return found
+    files = sorted(name[len("outputs/"):] for name in walk("outputs"))
     print(json.dumps({
         "name": d.name, "status": d.status, "inputs": d.inputs, "outputs": d.outputs, "tags": d.tags,
         "created_at": d.created_at, "started_at": d.started_at, "finished_at": d.finished_at,
@@ -93,6 +98,10 @@ def test_a_legacy_run_pushed_and_read_back(sandbox: Sandbox, tmp_path: Path) -> 
     proc = record(tmp_path, "--lr", "0.3")  # 7 epochs of send_metrics(step=, loss=, accuracy=), params, tags
     assert proc.returncode == 0, proc.stderr
     (run,) = run_folders(tmp_path)
+    # what log_artifact of a folder would have copied there too: outputs/ckpt/ with a subfolder
+    (run / "outputs" / "ckpt" / "deep").mkdir(parents=True)
+    (run / "outputs" / "ckpt" / "epoch-6.txt").write_text("weights 6")
+    (run / "outputs" / "ckpt" / "deep" / "note.txt").write_text("a note")
     info = json.loads((run / "run.json").read_text())
     before = _uuids(sandbox)
 
@@ -100,7 +109,7 @@ def test_a_legacy_run_pushed_and_read_back(sandbox: Sandbox, tmp_path: Path) -> 
     assert proc.returncode == 0, proc.stderr
     ((local_id, (action, uuid)),) = _pushed(proc).items()
     assert (local_id, action) == (run.name, "created")
-    assert proc.stdout == "%s  created  %s/ui/default/%s/runs/%s  (7 metric rows, 14 events, 1 files)\n" % (
+    assert proc.stdout == "%s  created  %s/ui/default/%s/runs/%s  (7 metric rows, 14 events, 3 files)\n" % (
         run.name, sandbox.url, PROJECT, uuid)
     assert proc.stderr.splitlines()[-1] == "%s default/%s: 1 created, 0 updated, 0 unchanged, 0 failed" % (
         sandbox.url, PROJECT)
@@ -121,10 +130,12 @@ def test_a_legacy_run_pushed_and_read_back(sandbox: Sandbox, tmp_path: Path) -> 
     last = read_rows(run)[-1]["values"]
     assert got["outputs"] == pytest.approx({"loss": last["loss"], "accuracy": last["accuracy"]}, rel=1e-12)
     # the artifact: uploaded under outputs/, its lineage as v2's log_artifact records it
-    assert got["outputs_files"] == ["env.json", "model.json"]
-    assert got["contents"]["model.json"] == (run / "outputs" / "model.json").read_text()
+    assert got["outputs_files"] == ["ckpt/deep/note.txt", "ckpt/epoch-6.txt", "env.json", "model.json"]
+    for name in ("model.json", "ckpt/epoch-6.txt", "ckpt/deep/note.txt"):
+        assert got["contents"][name] == (run / "outputs" / name).read_text()
     (model,) = _lineage(got, "file")
     assert (model["name"], model["path"], model["is_input"]) == ("model", "outputs/model.json", False)
+    assert [(a["name"], a["path"]) for a in _lineage(got, "dir")] == [("ckpt", "outputs/ckpt")]
     assert [a["name"] for a in _lineage(got, "metric")] == ["accuracy", "loss"]
     assert _lineage(got, "metric")[1]["summary"]["metric"]["count"] == 7
     (env,) = _lineage(got, "env")
@@ -139,6 +150,17 @@ def test_a_legacy_run_pushed_and_read_back(sandbox: Sandbox, tmp_path: Path) -> 
     assert again.stderr.splitlines()[-1].endswith(": 0 created, 0 updated, 1 unchanged, 0 failed")
     assert _uuids(sandbox) == runs_before
     assert len(_read(sandbox, uuid, tmp_path)["lineage"]) == lineage_before
+    # a push cut after the run was created but before it could say so resumes into the same run
+    state_file = run / "pushed.json"
+    state = json.loads(state_file.read_text())
+    state["destinations"]["%s default/%s" % (sandbox.url, PROJECT)]["state"] = "creating"
+    state_file.write_text(json.dumps(state))
+    resumed = _push(sandbox, tmp_path, run.name)
+    assert resumed.returncode == 0, resumed.stderr
+    assert _pushed(resumed) == {run.name: ("updated", uuid)} and _uuids(sandbox) == runs_before
+    got = _read(sandbox, uuid, tmp_path)
+    assert [c[0] for c in got["conditions"]] == ["running", "succeeded"] and len(got["lineage"]) == lineage_before
+    _check_metrics(got, run)
     # and plx-runs show says where it went
     shown = sandbox.python("-m polyaxon_helper_compat._runs show %s --store %s" % (run.name, runs_dir(tmp_path)),
                            tmp_path)
