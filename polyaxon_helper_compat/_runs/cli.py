@@ -63,8 +63,9 @@ def _report(runs: Sequence[LocalRun]) -> int:
         if run.unreadable:
             click.echo("%s: cannot read the run: %s" % (run.path, run.unreadable), err=True)
             code = 2
-        for problem in run.problems + run.metrics().problems:
-            click.echo(str(problem), err=True)
+        problems = [str(p) for p in run.problems + run.metrics().problems] + [e for e in [run.read_pushed()[1]] if e]
+        for problem in problems:
+            click.echo(problem, err=True)
             code = max(code, 1)
     return code
 

@@ -212,6 +212,8 @@ class _Plan:
     too_large: list[tuple[str, int]]
     state: dict[str, Any] | None
     liveness: str | None
+    #: why ``pushed.json`` cannot be read (the run is then not pushed: it would become a second v2 run)
+    error: str | None = None
 
     @property
     def units(self) -> int:
@@ -274,15 +276,22 @@ class Pusher:
             digest.update(b"\0")
         digest.update(json.dumps([scan.size, scan.rows, outputs, liveness == "gone"]).encode())
         ordered, too_large = upload_folders(outputs, self.upload_max)
-        state = run.pushed().get(self.key)
+        destinations, error = run.read_pushed()
+        state = destinations.get(self.key)
         return _Plan(run, digest.hexdigest(), ordered, too_large, state if isinstance(state, dict) else None,
-                     liveness)
+                     liveness, error)
 
     def push(self, plan: _Plan, advance: Callable[[str], None] = lambda step: None) -> PushOutcome:
         """Push the run of ``plan``; ``advance(step)`` is called :attr:`_Plan.units` times. Never raises for a
         run-level problem: the outcome says what failed."""
         run = plan.run
         outcome = PushOutcome(run)
+        if plan.error:
+            outcome.error = ("%s; not pushed: without it, this push would create a second v2 run (fix the file, or "
+                             "delete it to push the run as a new one)" % plan.error)
+            for _ in range(plan.units):
+                advance("not pushed")
+            return outcome
         state = plan.state
         if state and state.get("state") == "complete" and state.get("fingerprint") == plan.fingerprint:
             outcome.action, outcome.uuid = "unchanged", state.get("uuid")

@@ -420,11 +420,24 @@ class LocalRun:
                 found.append((os.path.relpath(full, root).replace(os.sep, "/"), size))
         return sorted(found)
 
-    def pushed(self) -> dict[str, Any]:
-        """``pushed.json``'s ``destinations``: ``{"<host> <owner>/<project>": {"uuid", ...}}`` (``{}`` if none)."""
-        data = _read_json(os.path.join(self.path, "pushed.json"), self.problems, "pushed.json")
+    def read_pushed(self) -> tuple[dict[str, Any], str | None]:
+        """``pushed.json``'s ``destinations`` (``{"<host> <owner>/<project>": {"uuid", "state", ...}}``, ``{}``
+        when the run was never pushed) and, when the file exists but cannot be read, why (else ``None``)."""
+        path = os.path.join(self.path, "pushed.json")
+        problems: list[Problem] = []
+        data = _read_json(path, problems, "pushed.json")
+        if problems:
+            return {}, str(problems[0])
+        if data is None:
+            return {}, None
         destinations = data.get("destinations") if isinstance(data, dict) else None
-        return destinations if isinstance(destinations, dict) else {}
+        if not isinstance(destinations, dict):
+            return {}, "%s: not what plx-runs push writes (no \"destinations\" object)" % path
+        return destinations, None
+
+    def pushed(self) -> dict[str, Any]:
+        """``pushed.json``'s ``destinations`` (see :meth:`read_pushed`; ``{}`` when it cannot be read)."""
+        return self.read_pushed()[0]
 
 
 def resolve_store(store: str | None) -> str:

@@ -224,6 +224,19 @@ def test_an_unreadable_run_json_exits_2_and_the_others_are_listed(done, tmp_path
     assert show.returncode == 2 and "cannot read the run" in show.stderr
 
 
+def test_an_unreadable_pushed_json_is_reported(done, tmp_path):
+    cwd = _copy_store(done, tmp_path)
+    pushed = runs_dir(cwd) / done["failed"].name / "pushed.json"
+    pushed.write_text("{")
+    proc = plx_runs(cwd, "list")
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("%s:1: cannot read pushed.json: Expecting property name" % pushed)
+    pushed.write_text("[]")
+    proc = plx_runs(cwd, "show", done["failed"].name)
+    assert proc.returncode == 1
+    assert proc.stderr == '%s: not what plx-runs push writes (no "destinations" object)\n' % pushed
+
+
 def test_unknown_fields_and_a_run_from_another_host(done, tmp_path):
     cwd = _copy_store(done, tmp_path)
     run_json = runs_dir(cwd) / done["succeeded"].name / "run.json"
@@ -279,10 +292,15 @@ def test_push_without_polyaxon_says_what_to_install(done):
 
 
 def test_the_console_script_and_the_light_import():
-    from importlib.metadata import entry_points
+    from importlib.metadata import PackageNotFoundError, distribution
 
-    scripts = {e.name: e.value for e in entry_points(group="console_scripts")}
-    assert scripts["plx-runs"] == "polyaxon_helper_compat._runs.cli:main"
+    try:
+        dist = distribution("polyaxon-helper-compat")
+    except PackageNotFoundError:  # run from a source tree on PYTHONPATH
+        dist = None
+    if dist is not None:
+        scripts = {e.name: e.value for e in dist.entry_points if e.group == "console_scripts"}
+        assert scripts["plx-runs"] == "polyaxon_helper_compat._runs.cli:main"
     code = ("import sys, polyaxon_helper, polyaxon_helper_compat, polyaxon_helper_compat.tracking\n"
             "print(sorted(m for m in sys.modules if m.startswith('polyaxon_helper_compat._runs') or m == 'click'))")
     proc = subprocess.run([sys.executable, "-c", code], env=base_env(), capture_output=True, text=True, timeout=60)

@@ -161,6 +161,15 @@ def test_a_legacy_run_pushed_and_read_back(sandbox: Sandbox, tmp_path: Path) -> 
     got = _read(sandbox, uuid, tmp_path)
     assert [c[0] for c in got["conditions"]] == ["running", "succeeded"] and len(got["lineage"]) == lineage_before
     _check_metrics(got, run)
+    # a pushed.json that cannot be read: not pushed (it would become a second v2 run)
+    saved = state_file.read_text()
+    state_file.write_text(saved[:-20])
+    refused = _push(sandbox, tmp_path, run.name)
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert refused.stderr.splitlines()[-2].startswith("%s: push failed: %s:" % (run.name, state_file))
+    assert "not pushed: without it, this push would create a second v2 run" in refused.stderr
+    assert _uuids(sandbox) == runs_before
+    state_file.write_text(saved)
     # and plx-runs show says where it went
     shown = sandbox.python("-m polyaxon_helper_compat._runs show %s --store %s" % (run.name, runs_dir(tmp_path)),
                            tmp_path)
