@@ -406,7 +406,9 @@ class Pusher:
             advance("outputs")
 
     def _update(self, offline: Any, online: Any, conditions: list[Any]) -> None:
-        """Bring an existing v2 run up to date: its fields, then the status conditions it lacks."""
+        """Bring an existing v2 run up to date: its fields, then the status conditions it lacks. The API sets
+        ``finished_at`` itself (to when the final status arrives; it cannot be written), so the run's own
+        ``duration`` is written after the statuses."""
         data = offline.run_data
         online.update({"name": data.name, "description": data.description, "tags": data.tags or [],
                        "inputs": data.inputs or {}, "outputs": data.outputs or {}, "meta_info": data.meta_info or {}},
@@ -418,6 +420,8 @@ class Pusher:
                 continue
             self.client.runs_v1.create_run_status(owner=self.owner, project=self.name, uuid=online.run_uuid,
                                                   body={"condition": condition}, async_req=False)
+        if data.duration is not None:
+            online.update({"duration": data.duration, "wait_time": data.wait_time}, async_req=False)
 
     # -- building the v2 run offline ----------------------------------------------------------------------
     def _build(self, offline: Any, plan: _Plan, root: str, outcome: PushOutcome) -> list[Any]:

@@ -36,6 +36,7 @@ READ = textwrap.dedent("""\
     print(json.dumps({
         "name": d.name, "status": d.status, "inputs": d.inputs, "outputs": d.outputs, "tags": d.tags,
         "created_at": d.created_at, "started_at": d.started_at, "finished_at": d.finished_at,
+        "duration": d.duration,
         "conditions": [[c.type, c.reason, c.message, c.last_transition_time] for c in d.status_conditions or []],
         "metrics": {k: v["data"] for k, v in metrics.items()},
         "lineage": [a.to_dict() for a in rc.get_artifacts_lineage(limit=100).results or []],
@@ -126,6 +127,8 @@ def test_a_legacy_run_pushed_and_read_back(sandbox: Sandbox, tmp_path: Path) -> 
         (s["status"], "LocalRun", _time(s["created_at"])) for s in info["statuses"]]
     assert _time(got["started_at"]) == _time(info["statuses"][0]["created_at"])
     assert _time(got["finished_at"]) == _time(info["statuses"][-1]["created_at"])
+    assert got["duration"] == round((_time(info["statuses"][-1]["created_at"]) -
+                                     _time(info["statuses"][0]["created_at"])).total_seconds(), 2)
     _check_metrics(got, run)
     last = read_rows(run)[-1]["values"]
     assert got["outputs"] == pytest.approx({"loss": last["loss"], "accuracy": last["accuracy"]}, rel=1e-12)
@@ -227,6 +230,9 @@ def test_failed_killed_and_running_runs_then_the_running_one_ends(sandbox: Sandb
     assert _pushed(proc)[running.run.name][1] == uuid and _uuids(sandbox) == runs_before
     got = _read(sandbox, uuid, tmp_path)
     assert got["status"] == "succeeded" and [c[0] for c in got["conditions"]] == ["running", "succeeded"]
+    statuses = json.loads((running.run / "run.json").read_text())["statuses"]
+    assert got["duration"] == round((_time(statuses[-1]["created_at"]) -
+                                     _time(statuses[0]["created_at"])).total_seconds(), 2)  # not the push's time
     _check_metrics(got, running.run)
     assert len(got["metrics"]["loss"]["step"]) == 7
     assert got["outputs_files"] == ["env.json", "model.json"]
