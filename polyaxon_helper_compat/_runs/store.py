@@ -43,6 +43,7 @@ __all__ = [
 
 #: Statuses after which a run does not change any more (v0 and v2 names).
 FINAL_STATUSES = frozenset({"succeeded", "failed", "stopped", "skipped", "upstream_failed", "done"})
+_INF = float("inf")
 #: A process that started this much later than its run was created is another process with a reused pid.
 _PID_REUSE_SLACK = 5.0
 
@@ -112,7 +113,7 @@ class RowReader:
                 if not raw.strip():
                     continue
                 try:
-                    row = json.loads(raw.decode("utf-8"))
+                    row = json.loads(raw)  # bytes: UTF-8 (or UTF-16/32, as json detects it)
                 except (UnicodeDecodeError, ValueError) as exc:
                     if not raw.endswith(b"\n"):
                         self.cut_last_line = True
@@ -163,15 +164,16 @@ class MetricStats:
 
     def add(self, value: Any, keep: bool) -> None:
         """Account for one raw value from a row (``keep``: also append it to :attr:`values`)."""
-        number = _number(value)
-        if number is None:
+        number = value if type(value) is float else _number(value)  # the common case first: a JSON float
+        if number is None or number != number or number in (_INF, -_INF):
             self.skipped += 1
             return
         if self.count == 0:
             self.first = self.min = self.max = number
-        else:
-            self.min = number if number < self.min else self.min  # type: ignore[operator]
-            self.max = number if number > self.max else self.max  # type: ignore[operator]
+        elif number < self.min:  # type: ignore[operator]
+            self.min = number
+        elif number > self.max:  # type: ignore[operator]
+            self.max = number
         self.last = number
         self.count += 1
         if keep:
@@ -204,17 +206,19 @@ def scan_metrics(path: str, keep_values: bool = False) -> MetricsScan:
     except OSError:
         return scan
     reader = RowReader(path, end=scan.size)
+    last_created = None
     for _lineno, created, values in reader:
         scan.rows += 1
-        when = parse_time(created)
-        if when is not None:
-            scan.first_at = when if scan.first_at is None else scan.first_at
-            scan.last_at = when
+        if created is not None:
+            if scan.first_at is None:
+                scan.first_at = parse_time(created)
+            last_created = created
         for name, value in values.items():
             stats = scan.metrics.get(name)
             if stats is None:
                 stats = scan.metrics[name] = MetricStats(name)
             stats.add(value, keep_values)
+    scan.last_at = parse_time(last_created)
     scan.problems, scan.cut_last_line = reader.problems, reader.cut_last_line
     return scan
 
