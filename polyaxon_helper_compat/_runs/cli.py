@@ -89,7 +89,7 @@ def main() -> None:
     into a Polyaxon v2 deployment to look at them in its UI."""
 
 
-@main.command("list")
+@main.command("list", short_help="List the local runs, newest first.")
 @click.option("--store", type=click.Path(file_okay=False), help=_STORE_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
 def list_command(store: str | None, as_json: bool) -> None:
@@ -109,7 +109,7 @@ def list_command(store: str | None, as_json: bool) -> None:
     sys.exit(_report(runs))
 
 
-@main.command("show")
+@main.command("show", short_help="Show one run: statuses, params, metrics, artifacts.")
 @click.argument("run")
 @click.option("--store", type=click.Path(file_okay=False), help=_STORE_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON document instead of text.")
@@ -127,7 +127,7 @@ def show_command(run: str, store: str | None, as_json: bool) -> None:
     sys.exit(_report([found]))
 
 
-@main.command("compare")
+@main.command("compare", short_help="Compare runs: params that differ, last metrics.")
 @click.argument("runs", nargs=-1, required=True)
 @click.option("--store", type=click.Path(file_okay=False), help=_STORE_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON document instead of a table.")
@@ -154,7 +154,7 @@ def _project(ctx: click.Context, param: click.Parameter, value: str | None) -> s
     return "%s/%s" % (owner, name)
 
 
-@main.command("push")
+@main.command("push", short_help="Push runs into a Polyaxon v2 deployment.")
 @click.argument("runs", nargs=-1)
 @click.option("--all", "push_all", is_flag=True, help="Push every run of the store.")
 @click.option("--project", callback=_project, envvar="POLYAXON_COMPAT_PROJECT", show_envvar=True,
